@@ -1,0 +1,3 @@
+using Dabo.Cli;
+
+return CliApp.Run(args);

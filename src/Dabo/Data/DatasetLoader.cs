@@ -1,0 +1,110 @@
+namespace Dabo.Data;
+
+/// <summary>
+/// Loads a dataset from a path whose format is detected from its content, or from a known name
+/// (<c>fashion-mnist</c>). Image folders are decoded once and then read from a decoded cache.
+/// </summary>
+public static class DatasetLoader
+{
+    /// <summary>Where the <c>fashion-mnist</c> name resolves (Debian's <c>dataset-fashion-mnist</c>).</summary>
+    public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Resolves a dataset name to a path; other strings are returned unchanged.</summary>
+    public static string Resolve(string pathOrName) => pathOrName switch
+    {
+        "fashion-mnist" => FashionMnistDirectory,
+        _ => pathOrName,
+    };
+
+    /// <summary>Detects the format of a directory or archive from what it contains.</summary>
+    public static DatasetFormat Detect(string pathOrName)
+    {
+        string path = Resolve(pathOrName);
+        if (Directory.Exists(path))
+        {
+            if (IdxReader.IsIdxDirectory(path))
+            {
+                return DatasetFormat.Idx;
+            }
+            var names = SourceFiles.ListNames(path);
+            if (CifarBinaryReader.Recognizes(names))
+            {
+                return DatasetFormat.CifarBinary;
+            }
+            if (ImageFolderReader.Recognizes(names))
+            {
+                return DatasetFormat.ImageFolder;
+            }
+            throw new DaboException($"{path}: unknown dataset format; expected IDX files (train-images-idx3-ubyte…), CIFAR binary batches (data_batch_1.bin… or train.bin/test.bin) or image folders train/<class>/* and test/<class>/*");
+        }
+        if (File.Exists(path))
+        {
+            if (!SourceFiles.IsArchive(path))
+            {
+                throw new DaboException($"{path}: not a dataset directory or a .tar/.tar.gz archive; pass the directory that holds the dataset's files");
+            }
+            var names = SourceFiles.ListNames(path);
+            if (CifarBinaryReader.Recognizes(names))
+            {
+                return DatasetFormat.CifarBinary;
+            }
+            if (ImageFolderReader.Recognizes(names))
+            {
+                return DatasetFormat.ImageFolder;
+            }
+            throw new DaboException($"{path}: archive holds neither CIFAR binary batches nor train/<class>/* image folders; check its layout (tar -tzf)");
+        }
+        if (pathOrName == "fashion-mnist")
+        {
+            throw new DaboException($"fashion-mnist: not found at {FashionMnistDirectory}; install it with 'apt-get install dataset-fashion-mnist' (scripts/setup.sh does) or pass --dataset PATH");
+        }
+        throw new DaboException($"{path}: no such file or directory; pass --dataset with an existing path or 'fashion-mnist'");
+    }
+
+    /// <summary>Loads a dataset.</summary>
+    /// <param name="pathOrName">A directory, an archive, or <c>fashion-mnist</c>.</param>
+    /// <param name="cacheDirectory">Where decoded image folders are cached; null for <see cref="DecodedCache.DefaultDirectory"/>.</param>
+    public static Dataset Load(string pathOrName, string? cacheDirectory = null)
+    {
+        string path = Resolve(pathOrName);
+        cacheDirectory ??= DecodedCache.DefaultDirectory();
+        if (File.Exists(path) && SourceFiles.IsArchive(path))
+        {
+            // A valid decoded cache makes even format detection (a pass over the archive) unnecessary.
+            var cached = DecodedCache.TryLoad(DecodedCache.PathFor(cacheDirectory, path), path, SourceFiles.Fingerprint(path), DatasetFormat.ImageFolder);
+            if (cached is not null)
+            {
+                return cached;
+            }
+        }
+        var format = Detect(pathOrName);
+        return format switch
+        {
+            DatasetFormat.Idx => IdxReader.Load(path),
+            DatasetFormat.CifarBinary => CifarBinaryReader.Load(path),
+            DatasetFormat.ImageFolder => LoadImageFolderCached(path, cacheDirectory),
+            _ => throw new DaboException($"{path}: unsupported format {format}"),
+        };
+    }
+
+    private static Dataset LoadImageFolderCached(string path, string cacheDirectory)
+    {
+        string fingerprint = SourceFiles.Fingerprint(path);
+        string cacheFile = DecodedCache.PathFor(cacheDirectory, path);
+        var cached = DecodedCache.TryLoad(cacheFile, path, fingerprint, DatasetFormat.ImageFolder);
+        if (cached is not null)
+        {
+            return cached;
+        }
+        var dataset = ImageFolderReader.Load(path);
+        try
+        {
+            DecodedCache.Save(cacheFile, fingerprint, dataset);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An unwritable cache directory only costs speed on the next load.
+        }
+        return dataset;
+    }
+}

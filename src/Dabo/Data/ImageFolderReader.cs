@@ -1,0 +1,160 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Data;
+
+/// <summary>
+/// Reads an image-folder dataset, <c>ROOT/train/&lt;class&gt;/*</c> and <c>ROOT/test/&lt;class&gt;/*</c>
+/// (JPEG, PNG, BMP, WebP, GIF), from a directory or a <c>.tar</c> / <c>.tar.gz</c> archive, decoding
+/// with TorchVision's SkiaSharp imager on all cores. Class labels follow the ordinal order of the
+/// class folder names. Grayscale sources stay single-channel; anything else is decoded as RGB.
+/// </summary>
+public static class ImageFolderReader
+{
+    private static readonly HashSet<string> ImageExtensions =
+        new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif" };
+
+    private static readonly Lock ImagerLock = new();
+
+    /// <summary>True when the listed names contain <c>train/&lt;class&gt;/&lt;image&gt;</c> entries.</summary>
+    public static bool Recognizes(IEnumerable<string> names) =>
+        names.Any(n => Parse(n) is { Split: "train" });
+
+    /// <summary>Decodes both splits (no caching; see <see cref="DatasetLoader"/> for the cache).</summary>
+    public static Dataset Load(string path)
+    {
+        EnsureImager();
+        var entries = new List<(string Split, string Class, string Name, byte[] Data)>();
+        SourceFiles.ForEach(path, n => Parse(n) is not null, (name, data) =>
+        {
+            var p = Parse(name)!.Value;
+            entries.Add((p.Split, p.Class, name, data));
+        });
+
+        var trainEntries = entries.Where(e => e.Split == "train").ToList();
+        var testEntries = entries.Where(e => e.Split == "test").ToList();
+        if (trainEntries.Count == 0)
+        {
+            throw new DaboException($"{path}: no images under train/<class>/; an image folder needs train/<class>/* and test/<class>/*");
+        }
+        if (testEntries.Count == 0)
+        {
+            throw new DaboException($"{path}: no images under test/<class>/; an image folder needs train/<class>/* and test/<class>/*");
+        }
+        var classes = trainEntries.Select(e => e.Class).Distinct().Order(StringComparer.Ordinal).ToList();
+        CheckEmptyClassFolders(path, classes);
+        foreach (var missing in testEntries.Select(e => e.Class).Distinct().Where(c => !classes.Contains(c)))
+        {
+            throw new DaboException($"{path}: class '{missing}' has test images but no training images in train/{missing}/; add training images or remove the class");
+        }
+        var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => (long)t.i);
+
+        var first = trainEntries[0];
+        using var probe = Decode(path, first.Name, first.Data, torchvision.io.ImageReadMode.UNCHANGED);
+        int channels = probe.shape[0] is 1 or 2 ? 1 : 3;
+        int height = (int)probe.shape[1];
+        int width = (int)probe.shape[2];
+        var mode = channels == 1 ? torchvision.io.ImageReadMode.GRAY : torchvision.io.ImageReadMode.RGB;
+
+        var train = DecodeSplit(path, trainEntries, classIndex, mode, channels, height, width);
+        var test = DecodeSplit(path, testEntries, classIndex, mode, channels, height, width);
+        return new Dataset(DatasetFormat.ImageFolder, path, train, test, classes);
+    }
+
+    /// <summary>Selects SkiaSharp as TorchVision's image codec (idempotent).</summary>
+    public static void EnsureImager()
+    {
+        lock (ImagerLock)
+        {
+            if (torchvision.io.DefaultImager is not torchvision.io.SkiaImager)
+            {
+                torchvision.io.DefaultImager = new torchvision.io.SkiaImager();
+            }
+        }
+    }
+
+    private static ImageSet DecodeSplit(string path, List<(string Split, string Class, string Name, byte[] Data)> entries,
+        Dictionary<string, long> classIndex, torchvision.io.ImageReadMode mode, int channels, int height, int width)
+    {
+        int perImage = channels * height * width;
+        var pixels = new byte[(long)entries.Count * perImage];
+        var labels = new long[entries.Count];
+        Exception? failure = null;
+        Parallel.For(0, entries.Count, (i, state) =>
+        {
+            try
+            {
+                var e = entries[i];
+                using var image = Decode(path, e.Name, e.Data, mode);
+                if (image.shape[0] != channels || image.shape[1] != height || image.shape[2] != width)
+                {
+                    throw new DaboException($"{path}: '{e.Name}' is {image.shape[2]}x{image.shape[1]} with {image.shape[0]} channel(s) but '{entries[0].Name}' is {width}x{height} with {channels}; all images of a dataset must have one size (resize them first)");
+                }
+                image.data<byte>().CopyTo(pixels, checked(i * perImage));
+                labels[i] = classIndex[e.Class];
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+                state.Stop();
+            }
+        });
+        if (failure is not null)
+        {
+            throw failure is DaboException ? failure : new DaboException(failure.Message, failure);
+        }
+        return new ImageSet(tensor(pixels, [entries.Count, channels, height, width], ScalarType.Byte), tensor(labels, ScalarType.Int64));
+    }
+
+    private static Tensor Decode(string path, string name, byte[] data, torchvision.io.ImageReadMode mode)
+    {
+        Tensor? image = null;
+        try
+        {
+            image = torchvision.io.DefaultImager.DecodeImage(data, mode);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new DaboException($"{path}: cannot decode image '{name}' ({e.GetType().Name}); the file is corrupt or not an image, replace or remove it", e);
+        }
+        if (image is null || image.dim() != 3 || image.numel() == 0)
+        {
+            image?.Dispose();
+            throw new DaboException($"{path}: cannot decode image '{name}'; the file is corrupt or not an image, replace or remove it");
+        }
+        return image;
+    }
+
+    private static void CheckEmptyClassFolders(string path, List<string> classes)
+    {
+        if (!Directory.Exists(path))
+        {
+            return;
+        }
+        string trainRoot = Path.Combine(path, "train");
+        if (!Directory.Exists(trainRoot))
+        {
+            return;
+        }
+        foreach (var dir in Directory.EnumerateDirectories(trainRoot))
+        {
+            string name = Path.GetFileName(dir);
+            if (!classes.Contains(name))
+            {
+                throw new DaboException($"{dir}: empty class folder (no JPEG/PNG images); add images or remove the folder");
+            }
+        }
+    }
+
+    /// <summary>Splits <c>[prefix/]split/class/file.ext</c> into split and class, or null.</summary>
+    internal static (string Split, string Class)? Parse(string name)
+    {
+        var parts = name.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 3 || !ImageExtensions.Contains(Path.GetExtension(parts[^1])) || parts[^1].StartsWith('.'))
+        {
+            return null;
+        }
+        string split = parts[^3];
+        return split is "train" or "test" ? (split, parts[^2]) : null;
+    }
+}
