@@ -18,6 +18,7 @@ public static class CliApp
         {
             config.SetApplicationName("dabo");
             config.PropagateExceptions();
+            config.UseStrictParsing();
             config.AddCommand<DataCommand>("data")
                 .WithDescription("Show what a dataset holds: format, split sizes, images per class, shape, mean/std.")
                 .WithExample("data", "fashion-mnist")

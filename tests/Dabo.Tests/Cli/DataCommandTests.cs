@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace Dabo.Tests.Cli;
+
+public class DataCommandTests
+{
+    [Fact]
+    public void Json_summary_of_a_generated_image_folder()
+    {
+        using var dir = new TempDirectory();
+        TestFiles.WriteFiles(dir.Combine("data"), TestFiles.ImageFolderFiles());
+        var (code, output, err) = CliRunner.Run("data", dir.Combine("data"), "--json", "--cache-dir", dir.Combine("cache"));
+
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("image-folder", root.GetProperty("format").GetString());
+        Assert.Equal(12, root.GetProperty("train").GetInt32());
+        Assert.Equal(6, root.GetProperty("test").GetInt32());
+        Assert.Equal(3, root.GetProperty("classes").GetArrayLength());
+        Assert.Equal([3, 8, 8], root.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
+    [Fact]
+    public void Missing_path_exits_2_with_one_line_naming_it()
+    {
+        using var dir = new TempDirectory();
+        var missing = dir.Combine("missing");
+        var (code, _, err) = CliRunner.Run("data", missing);
+
+        Assert.Equal(2, code);
+        Assert.Contains(missing, err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Corrupt_idx_exits_2_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        TestFiles.WriteIdx(dir.Path, gzip: false);
+        File.WriteAllBytes(dir.Combine("train-images-idx3-ubyte"), [1, 2, 3, 4, 5]);
+        var (code, _, err) = CliRunner.Run("data", dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("train-images-idx3-ubyte", err);
+    }
+
+    [Fact]
+    public void Unknown_flag_exits_2()
+    {
+        var (code, _, err) = CliRunner.Run("data", "fashion-mnist", "--bogus");
+        Assert.Equal(2, code);
+        Assert.Contains("bogus", err);
+    }
+}
