@@ -1,0 +1,128 @@
+using Dabo.Augmentation.Learned;
+using Dabo.Models;
+using static TorchSharp.torch;
+
+namespace Dabo.Training.Bilevel;
+
+/// <summary>The result of one K = 1 hypergradient computation.</summary>
+/// <param name="Gradients">dL_val/dφ, one tensor per augmenter parameter (same order as <c>augmenter.parameters()</c>).</param>
+/// <param name="TrainLoss">Training loss on the augmented batch at w₀.</param>
+/// <param name="Logits">Logits of that forward (detached).</param>
+/// <param name="ClassifierGradients">g₀ = ∇_w of the training loss (detached), for the real classifier step.</param>
+public sealed record HypergradientResult(Tensor[] Gradients, Tensor TrainLoss, Tensor Logits, Tensor[] ClassifierGradients);
+
+/// <summary>
+/// Hypergradients of the validation loss after one look-ahead step with respect to the augmenter
+/// parameters φ. With K = 1, w₁ depends on φ only through g₀, so with
+/// <c>v = ∇_w CE(f(x_v; w₁), y_v)</c>: <c>h = (∂w₁/∂g) ∂(g₀ · v)/∂φ</c> — one extra backward through
+/// the graph of g₀ and no forward with a graph at w₁ (<see cref="ExactK1"/>). <see cref="FiniteDifferenceK1"/>
+/// replaces that second-order backward by a central difference of first-order gradients (DARTS).
+/// </summary>
+public static class Hypergradient
+{
+    /// <summary>Exact K = 1 hypergradient by the gradient–vector identity.</summary>
+    /// <param name="model">Classifier at w₀.</param>
+    /// <param name="buffers">Momentum buffers m₀.</param>
+    /// <param name="optimizer">Update rule.</param>
+    /// <param name="normalize">[0, 1] images → model input.</param>
+    /// <param name="augmenter">The augmenter (φ = its parameters).</param>
+    /// <param name="images">Training batch in [0, 1] (after fixed augmentations).</param>
+    /// <param name="labels">Training labels.</param>
+    /// <param name="draw">The augmenter's noise and mask for this batch.</param>
+    /// <param name="validationImages">Validation batch in [0, 1].</param>
+    /// <param name="validationLabels">Validation labels.</param>
+    /// <param name="lr">Learning rate η of the step.</param>
+    /// <param name="trainMode">BatchNorm mode of the training forward.</param>
+    public static HypergradientResult ExactK1(Classifier model, IReadOnlyList<Tensor> buffers, LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize,
+        Augmenter augmenter, Tensor images, Tensor labels, AugmenterDraw draw, Tensor validationImages, Tensor validationLabels, double lr, BatchNormMode trainMode)
+    {
+        var weights = model.Weights.Cast<Tensor>().ToArray();
+        var phi = augmenter.parameters().Cast<Tensor>().ToArray();
+        var augmented = augmenter.Augment(images, draw).Images;
+        var logits = model.Forward(normalize(augmented), weights, trainMode);
+        var loss = nn.functional.cross_entropy(logits, labels);
+        var g = torch.autograd.grad([loss], weights, create_graph: true, retain_graph: true);
+
+        var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
+        var dot = zeros(1, dtype: loss.dtype, device: loss.device);
+        for (int i = 0; i < g.Count; i++)
+        {
+            dot = dot + (g[i] * v[i]).sum();
+        }
+        var h = torch.autograd.grad([dot * optimizer.GradientFactor(lr)], phi, retain_graph: false, allow_unused: true);
+        var gradients = h.Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
+        return new HypergradientResult(gradients, loss.detach(), logits.detach(), g.Select(t => t.detach()).ToArray());
+    }
+
+    /// <summary>
+    /// DARTS-style approximation of the K = 1 hypergradient without a second-order graph:
+    /// <c>h ≈ (∂w₁/∂g) [∇_φ L_tr(w₀ + εv, φ) − ∇_φ L_tr(w₀ − εv, φ)] / (2ε)</c>, <c>ε = 0.01 / ‖v‖</c>.
+    /// </summary>
+    /// <inheritdoc cref="ExactK1" path="/param"/>
+    public static HypergradientResult FiniteDifferenceK1(Classifier model, IReadOnlyList<Tensor> buffers, LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize,
+        Augmenter augmenter, Tensor images, Tensor labels, AugmenterDraw draw, Tensor validationImages, Tensor validationLabels, double lr, BatchNormMode trainMode)
+    {
+        var weights = model.Weights.Cast<Tensor>().ToArray();
+        var phi = augmenter.parameters().Cast<Tensor>().ToArray();
+
+        // The real step's gradient g₀ (first order only).
+        Tensor loss;
+        Tensor logits;
+        Tensor[] g;
+        using (no_grad())
+        {
+            var plainAugmented = augmenter.Augment(images, draw).Images;
+            using var enable = enable_grad();
+            logits = model.Forward(normalize(plainAugmented), weights, trainMode);
+            loss = nn.functional.cross_entropy(logits, labels);
+            g = torch.autograd.grad([loss], weights).Select(t => t.detach()).ToArray();
+        }
+        var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
+        double norm = Math.Sqrt(v.Sum(t => t.square().sum().item<double>()));
+        var gradients = phi.Select(zeros_like).ToArray();
+        if (norm == 0 || !double.IsFinite(norm))
+        {
+            return new HypergradientResult(gradients, loss.detach(), logits.detach(), g);
+        }
+        double eps = 0.01 / norm;
+        Tensor[] GradPhiAt(double sign)
+        {
+            var shifted = weights.Select((w, i) => (w.detach() + (sign * eps * v[i])).requires_grad_(false)).ToArray();
+            var augmented = augmenter.Augment(images, draw).Images;
+            var l = nn.functional.cross_entropy(model.Forward(normalize(augmented), shifted, BatchNormMode.TrainNoUpdate), labels);
+            return torch.autograd.grad([l], phi, allow_unused: true).Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
+        }
+        var plus = GradPhiAt(+1);
+        var minus = GradPhiAt(-1);
+        double factor = optimizer.GradientFactor(lr) / (2 * eps);
+        for (int i = 0; i < phi.Length; i++)
+        {
+            gradients[i] = (plus[i] - minus[i]) * factor;
+        }
+        return new HypergradientResult(gradients, loss.detach(), logits.detach(), g);
+    }
+
+    // v = ∇_w CE(f(x_v; w₁), y_v) at w₁ = w₀ − η·update(g, m₀), an ordinary backward (w₁ detached).
+    private static Tensor[] ValidationGradientAtLookAhead(Classifier model, Tensor[] weights, IReadOnlyList<Tensor> g, IReadOnlyList<Tensor> buffers,
+        LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize, Tensor validationImages, Tensor validationLabels, double lr)
+    {
+        Tensor[] next;
+        using (no_grad())
+        {
+            next = new Tensor[weights.Length];
+            for (int i = 0; i < weights.Length; i++)
+            {
+                var d = g[i].detach() + (optimizer.WeightDecay * weights[i]);
+                var m = (optimizer.Momentum * buffers[i]) + d;
+                var update = optimizer.Nesterov ? d + (optimizer.Momentum * m) : m;
+                next[i] = weights[i] - (lr * update);
+            }
+        }
+        foreach (var w in next)
+        {
+            w.requires_grad_(true);
+        }
+        var valLoss = nn.functional.cross_entropy(model.Forward(normalize(validationImages), next, BatchNormMode.TrainNoUpdate), validationLabels);
+        return torch.autograd.grad([valLoss], next).Select(t => t.detach()).ToArray();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Dabo.Augmentation.Learned;
+using Dabo.IO;
+using Dabo.Training.Bilevel;
+using static TorchSharp.torch;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// The learned part of a method: <c>learned-…</c> names create an augmenter trained by the bilevel
+/// step; <c>learned:RUN_DIR</c> loads the augmenter a finished run saved and trains a new
+/// classifier with it frozen (no bilevel cost): transfer of a learned policy.
+/// </summary>
+public static class LearnedAugmentation
+{
+    private const string Magic = "DABO-AUGMENTER-v1";
+    private const string TransferPrefix = "learned:";
+
+    /// <summary>Checks a learned part without building anything.</summary>
+    public static void Validate(string learned)
+    {
+        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        {
+            string dir = learned[TransferPrefix.Length..];
+            string file = new RunDirectory(dir).AugmenterFile;
+            if (!File.Exists(file))
+            {
+                throw new DaboException($"--augment {learned}: {file} not found; pass the directory of a finished learned-augmentation run");
+            }
+            return;
+        }
+        if (learned.Contains('+', StringComparison.Ordinal))
+        {
+            throw new DaboException($"--augment: '{learned}': a learned augmenter must come last (fixed augmentations first, e.g. standard+learned-affine)");
+        }
+        if (!AugmenterFactory.Names.Contains(learned))
+        {
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, or learned:RUN_DIR");
+        }
+    }
+
+    /// <summary>Options of a run's augmenter, from its configuration.</summary>
+    public static AugmenterOptions OptionsFor(TrainingConfig config) => new()
+    {
+        Parametrization = config.AugmenterKind == "mlp" ? AugmenterParametrization.Mlp : AugmenterParametrization.Ranges,
+        ApplyProbability = config.ApplyProbability,
+        Seed = (config.Seed * 7919L) + 4,
+    };
+
+    /// <summary>Builds the training step for a learned part.</summary>
+    public static TrainingStep CreateStep(string learned, StepContext context)
+    {
+        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        {
+            var frozen = LoadAugmenter(new RunDirectory(learned[TransferPrefix.Length..]), context.Data.Channels, (context.Config.Seed * 7919L) + 4);
+            frozen.to(context.Device);
+            frozen.eval();
+            foreach (var p in frozen.parameters())
+            {
+                p.requires_grad_(false);
+            }
+            return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen);
+        }
+        var augmenter = AugmenterFactory.Create(learned, context.Data.Channels, OptionsFor(context.Config));
+        return new BilevelStep(context, augmenter);
+    }
+
+    /// <summary>Writes <c>augmenter.bin</c>: kind, channels, options and weights.</summary>
+    public static void SaveAugmenter(Augmenter augmenter, RunDirectory run) => AtomicFile.Write(run.AugmenterFile, stream =>
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(augmenter.Kind);
+        w.Write(augmenter.Channels);
+        w.Write(JsonSerializer.Serialize(augmenter.Options));
+        augmenter.save(w);
+    });
+
+    /// <summary>Reads <c>augmenter.bin</c> of a run.</summary>
+    /// <param name="run">The run that learned the augmenter.</param>
+    /// <param name="channels">Channels of the data it will augment.</param>
+    /// <param name="seed">Seed of its noise generator in the new run.</param>
+    public static Augmenter LoadAugmenter(RunDirectory run, int channels, long seed)
+    {
+        string file = run.AugmenterFile;
+        if (!File.Exists(file))
+        {
+            throw new DaboException($"{file}: not found; the run has no trained augmenter (was it a learned-augmentation run, and did it finish?)");
+        }
+        try
+        {
+            using var r = new BinaryReader(File.OpenRead(file), System.Text.Encoding.UTF8);
+            if (r.ReadString() != Magic)
+            {
+                throw new DaboException($"{file}: not a Dabo augmenter file");
+            }
+            string kind = r.ReadString();
+            int savedChannels = r.ReadInt32();
+            var options = JsonSerializer.Deserialize<AugmenterOptions>(r.ReadString())! with { Seed = seed };
+            if (savedChannels != channels)
+            {
+                throw new DaboException($"{file}: augmenter was learned on {savedChannels}-channel images but this dataset has {channels}");
+            }
+            var augmenter = AugmenterFactory.Create(kind, channels, options);
+            augmenter.load(r);
+            return augmenter;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or ArgumentException)
+        {
+            throw new DaboException($"{file}: unreadable augmenter ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    private sealed class FrozenAugmenterStep(PlainStep inner, Augmenter augmenter) : TrainingStep
+    {
+        public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr) => inner.Run(unitImages, labels, lr);
+
+        public override Tensor Preview(Tensor unitImages) => inner.Preview(unitImages);
+
+        public override EpochMetrics CompleteEpoch(EpochMetrics metrics) => metrics with { Augmenter = augmenter.Describe() };
+
+        public override void Save(BinaryWriter writer)
+        {
+            using var state = augmenter.GetGeneratorState();
+            state.Save(writer);
+        }
+
+        public override void Load(BinaryReader reader)
+        {
+            using var state = TorchSharp.TensorExtensionMethods.Load(reader);
+            augmenter.SetGeneratorState(state);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                augmenter.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Dabo.Data;
+using static TorchSharp.torch;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// The images a run uses: a stratified subset of the official training split, divided
+/// (stratified) into the classifier's training images and a validation split; the official
+/// test split untouched. Normalization statistics come from the training images.
+/// </summary>
+public sealed class PreparedData : IDisposable
+{
+    private PreparedData(ImageSet train, ImageSet validation, ImageSet test, double[] mean, double[] std, IReadOnlyList<string> classNames)
+    {
+        Train = train;
+        Validation = validation;
+        Test = test;
+        Mean = mean;
+        Std = std;
+        ClassNames = classNames;
+    }
+
+    /// <summary>Images the classifier trains on.</summary>
+    public ImageSet Train { get; }
+
+    /// <summary>Held-out validation images (model selection, hypergradients); may be empty.</summary>
+    public ImageSet Validation { get; }
+
+    /// <summary>The official test split (owned by the dataset, not disposed here).</summary>
+    public ImageSet Test { get; }
+
+    /// <summary>Per-channel mean of <see cref="Train"/> in [0, 1] units.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>Per-channel std of <see cref="Train"/> in [0, 1] units.</summary>
+    public double[] Std { get; }
+
+    /// <summary>Class names.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Image channels.</summary>
+    public int Channels => Test.Shape[0];
+
+    /// <summary>Builds the splits for a configuration.</summary>
+    /// <param name="dataset">The loaded dataset.</param>
+    /// <param name="trainSize">Stratified subset size of the training split, or null for all.</param>
+    /// <param name="valRatio">Validation share of that subset.</param>
+    /// <param name="trainOnValidation">Whether the classifier's training set also includes the validation images.</param>
+    /// <param name="dataSeed">Seed of the subset and split.</param>
+    public static PreparedData Create(Dataset dataset, int? trainSize, double valRatio, bool trainOnValidation, int dataSeed)
+    {
+        long[] pool = trainSize is int n
+            ? Stratified.Subset(dataset.Train.LabelArray, dataset.ClassNames, n, dataSeed)
+            : Enumerable.Range(0, dataset.Train.Count).Select(i => (long)i).ToArray();
+        var poolLabels = pool.Select(i => dataset.Train.LabelArray[i]).ToArray();
+        var (trainPart, valPart) = Stratified.Split(poolLabels, dataset.ClassCount, valRatio, dataSeed);
+        long[] trainIdx = trainPart.Select(i => pool[i]).ToArray();
+        long[] valIdx = valPart.Select(i => pool[i]).ToArray();
+        if (trainOnValidation)
+        {
+            trainIdx = [.. trainIdx, .. valIdx];
+        }
+        var train = dataset.Train.Select(trainIdx);
+        var validation = dataset.Train.Select(valIdx);
+        var (mean, std) = ChannelStatistics.Compute(train.Images);
+        return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames);
+    }
+
+    /// <summary>
+    /// Converts uint8 images to float in [0, 1] on <paramref name="device"/> (the space augmenters work in).
+    /// </summary>
+    public static Tensor ToUnit(Tensor images, Device device) => images.to(device).to_type(ScalarType.Float32).div_(255f);
+
+    /// <summary>Normalizes [0, 1] images with the training mean and std.</summary>
+    public Tensor Normalize(Tensor unitImages)
+    {
+        using var mean = tensor(Mean.Select(m => (float)m).ToArray(), [1, Channels, 1, 1], device: unitImages.device);
+        using var std = tensor(Std.Select(s => (float)Math.Max(s, 1e-6)).ToArray(), [1, Channels, 1, 1], device: unitImages.device);
+        return unitImages.sub(mean).div_(std);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Train.Dispose();
+        Validation.Dispose();
+    }
+}

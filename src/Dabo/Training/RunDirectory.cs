@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Dabo.IO;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// The files of one run: <c>config.json</c>, <c>metrics.jsonl</c>, <c>checkpoint.bin</c>,
+/// <c>best_model.bin</c>, <c>model.bin</c>, <c>summary.json</c>, <c>augment.png</c>, <c>augmenter.bin</c>.
+/// </summary>
+public sealed class RunDirectory
+{
+    /// <summary>Wraps a directory path (not created until <see cref="Prepare"/>).</summary>
+    public RunDirectory(string path) => Path = path;
+
+    /// <summary>The directory.</summary>
+    public string Path { get; }
+
+    /// <summary>Saved configuration.</summary>
+    public string ConfigFile => File("config.json");
+
+    /// <summary>One JSON line per epoch.</summary>
+    public string MetricsFile => File("metrics.jsonl");
+
+    /// <summary>Latest end-of-epoch checkpoint.</summary>
+    public string CheckpointFile => File("checkpoint.bin");
+
+    /// <summary>Classifier weights of the best validation epoch.</summary>
+    public string BestModelFile => File("best_model.bin");
+
+    /// <summary>Final classifier weights.</summary>
+    public string ModelFile => File("model.bin");
+
+    /// <summary>Final summary.</summary>
+    public string SummaryFile => File("summary.json");
+
+    /// <summary>Trained augmenter (learned methods).</summary>
+    public string AugmenterFile => File("augmenter.bin");
+
+    /// <summary>Grid of original and augmented training images.</summary>
+    public string AugmentImageFile => File("augment.png");
+
+    /// <summary>A file in the run directory.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>True when the directory holds a Dabo run (a config.json).</summary>
+    public bool IsRun => System.IO.File.Exists(ConfigFile);
+
+    /// <summary>
+    /// Makes the directory ready for <paramref name="config"/>: creates it for a new run; for
+    /// <paramref name="resume"/>, checks that the saved configuration matches. Returns true when a
+    /// checkpoint exists to resume from.
+    /// </summary>
+    public bool Prepare(TrainingConfig config, bool resume)
+    {
+        if (System.IO.File.Exists(Path))
+        {
+            throw new DaboException($"--out {Path}: is a file; pass a directory for the run");
+        }
+        if (IsRun)
+        {
+            var saved = LoadConfig();
+            if (!resume)
+            {
+                throw new DaboException($"--out {Path}: already holds a run; pass --resume to continue it or choose another --out");
+            }
+            if (saved != config)
+            {
+                throw new DaboException($"--out {Path}: holds a run with a different configuration ({Difference(saved, config)}); use the same flags with --resume, or another --out");
+            }
+            return System.IO.File.Exists(CheckpointFile);
+        }
+        if (Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path).Any() && !resume)
+        {
+            throw new DaboException($"--out {Path}: directory is not empty and holds no Dabo run; choose an empty or new directory");
+        }
+        Directory.CreateDirectory(Path);
+        AtomicFile.WriteAllText(ConfigFile, config.ToJson());
+        return false;
+    }
+
+    /// <summary>Reads <c>config.json</c>.</summary>
+    public TrainingConfig LoadConfig()
+    {
+        if (!IsRun)
+        {
+            throw new DaboException($"{Path}: not a Dabo run (no config.json); pass a directory written by 'dabo train'");
+        }
+        return TrainingConfig.FromJson(System.IO.File.ReadAllText(ConfigFile), ConfigFile);
+    }
+
+    /// <summary>Reads <c>summary.json</c>, or null when the run has not finished.</summary>
+    public RunSummary? LoadSummary() => System.IO.File.Exists(SummaryFile)
+        ? JsonSerializer.Deserialize<RunSummary>(System.IO.File.ReadAllText(SummaryFile), TrainingConfig.JsonOptions)
+        : null;
+
+    /// <summary>Reads all lines of <c>metrics.jsonl</c>.</summary>
+    public List<EpochMetrics> LoadMetrics() => System.IO.File.Exists(MetricsFile)
+        ? System.IO.File.ReadAllLines(MetricsFile).Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize<EpochMetrics>(l, MetricsJson)!).ToList()
+        : [];
+
+    /// <summary>Rewrites <c>metrics.jsonl</c> with <paramref name="metrics"/> (atomic).</summary>
+    public void WriteMetrics(IEnumerable<EpochMetrics> metrics) =>
+        AtomicFile.WriteAllText(MetricsFile, string.Concat(metrics.Select(m => JsonSerializer.Serialize(m, MetricsJson) + "\n")));
+
+    /// <summary>Compact snake_case JSON for one-line records.</summary>
+    public static readonly JsonSerializerOptions MetricsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static string Difference(TrainingConfig a, TrainingConfig b)
+    {
+        using var ja = JsonDocument.Parse(a.ToJson());
+        using var jb = JsonDocument.Parse(b.ToJson());
+        var diffs = ja.RootElement.EnumerateObject()
+            .Where(p => jb.RootElement.TryGetProperty(p.Name, out var q) && q.GetRawText() != p.Value.GetRawText())
+            .Select(p => $"{p.Name}: {p.Value.GetRawText()} there, {jb.RootElement.GetProperty(p.Name).GetRawText()} now");
+        return string.Join("; ", diffs);
+    }
+}

@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dabo.Augmentation;
+using Dabo.Data;
+using Dabo.IO;
+using Dabo.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// The one training loop of every method: per epoch, train on augmented batches, then evaluate
+/// on validation and test; model selection by validation accuracy only; a checkpoint after each
+/// epoch so that a run can be resumed to the same final metrics.
+/// </summary>
+public sealed class Trainer
+{
+    private const string CheckpointMagic = "DABO-CHECKPOINT-v1";
+    private const int PreviewImages = 16;
+    private const int CleanTrainEvalImages = 2000;
+
+    private readonly TrainingConfig _config;
+    private readonly RunDirectory _run;
+    private readonly ITrainingObserver _observer;
+
+    /// <summary>Creates a trainer for one run.</summary>
+    /// <param name="config">The run's configuration (validated here).</param>
+    /// <param name="outDirectory">The run directory.</param>
+    /// <param name="observer">Progress receiver, or null for none.</param>
+    public Trainer(TrainingConfig config, string outDirectory, ITrainingObserver? observer = null)
+    {
+        config.Validate();
+        _config = config;
+        _run = new RunDirectory(outDirectory);
+        _observer = observer ?? SilentObserver.Instance;
+    }
+
+    /// <summary>Where the cache of decoded image folders lives (null: the default).</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>CPU threads (null: all cores).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Trains (or resumes) the run and returns its summary. Cancellation stops between steps and
+    /// leaves the last end-of-epoch checkpoint, so at most the epoch in progress is lost.
+    /// </summary>
+    public RunSummary Run(bool resume = false, CancellationToken cancellationToken = default)
+    {
+        TorchRuntime.Initialize(Threads);
+        var device = ComputeDevice.Resolve(_config.Device);
+        var method = MethodPlan.Parse(_config.Augment);
+        ModelRegistry.Validate(_config.Model);
+        bool hasCheckpoint = _run.Prepare(_config, resume);
+
+        using var dataset = DatasetLoader.Load(_config.Dataset, CacheDirectory);
+        using var data = PreparedData.Create(dataset, _config.TrainSize, _config.ValRatio, _config.TrainOnValidation, _config.DataSeed);
+        var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
+
+        torch.manual_seed(_config.Seed);
+        using var model = ModelRegistry.Create(_config.Model, data.Channels, data.ClassNames.Count);
+        model.to(device);
+        model.train();
+        using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
+        using var sampler = new BatchSampler(data.Train, _config.BatchSize, seed: (_config.Seed * 7919L) + 1);
+        using var augmentGenerator = new Generator((ulong)((_config.Seed * 7919L) + 2));
+        using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _config.BatchSize, seed: (_config.Seed * 7919L) + 3);
+        Tensor Normalize(Tensor unit) => data.Normalize(unit);
+        using var step = method.CreateStep(new StepContext(_config, model, optimizer, Normalize, device, data, validationStream, _run));
+
+        var schedule = new LearningRateSchedule(LearningRateSchedule.Parse(_config.Schedule), _config.Lr,
+            (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));
+
+        var state = new LoopState();
+        var metrics = new List<EpochMetrics>();
+        if (hasCheckpoint)
+        {
+            state = LoadCheckpoint(model, optimizer, sampler, augmentGenerator, validationStream, step);
+            metrics = _run.LoadMetrics().Where(m => m.Epoch <= state.Epoch).ToList();
+            _run.WriteMetrics(metrics);
+        }
+        else
+        {
+            _run.WriteMetrics(metrics);
+        }
+        _observer.RunStarted(_config, data.Train.Count, data.Validation.Count, data.Test.Count, sampler.BatchesPerEpoch, state.Epoch);
+
+        using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
+        for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            int stepInEpoch = 0;
+            double lr = schedule.At(state.GlobalStep);
+            foreach (var (images, labels) in sampler.Epoch())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                using var _i = images;
+                using var _l = labels;
+                lr = schedule.At(state.GlobalStep);
+                var augmented = fixedAugmentation is null ? images : fixedAugmentation.Apply(images, augmentGenerator);
+                var unit = PreparedData.ToUnit(augmented, device);
+                var y = labels.to(device);
+                var (loss, batchCorrect) = step.Run(unit, y, lr);
+                double lossValue = loss.item<float>();
+                stepInEpoch++;
+                if (!double.IsFinite(lossValue))
+                {
+                    throw new DaboException($"training diverged: non-finite loss at epoch {epoch}, step {stepInEpoch} (lr {lr:G3}); the last good checkpoint (epoch {state.Epoch}) is kept in {_run.Path}; lower --lr and start again");
+                }
+                lossSum += lossValue * images.shape[0];
+                correct += batchCorrect.item<long>();
+                seen += images.shape[0];
+                state.GlobalStep++;
+                _observer.StepCompleted(epoch, stepInEpoch, sampler.BatchesPerEpoch, lossValue, lr);
+            }
+
+            step.Flush();
+            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null);
+            WritePreview(step, fixedAugmentation, data.Train, previewIndex, augmentGenerator, device);
+            state.Seconds += watch.Elapsed.TotalSeconds;
+            line = step.CompleteEpoch(line with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3) });
+
+            // Selection by validation accuracy only; without a validation split, the last epoch.
+            if (line.ValAccuracy is not double val || val > state.BestVal)
+            {
+                state.BestVal = line.ValAccuracy ?? double.NaN;
+                state.BestEpoch = epoch;
+                state.TestAtBest = line.TestAccuracy;
+                AtomicFile.Write(_run.BestModelFile, s => { using var w = new BinaryWriter(s); model.save(w); });
+            }
+            state.Epoch = epoch;
+            metrics.Add(line);
+            SaveCheckpoint(state, model, optimizer, sampler, augmentGenerator, validationStream, step);
+            _run.WriteMetrics(metrics);
+            _observer.EpochCompleted(line, _config);
+        }
+
+        AtomicFile.Write(_run.ModelFile, s => { using var w = new BinaryWriter(s); model.save(w); });
+        step.SaveArtifacts(_run);
+        var last = metrics[^1];
+        var summary = new RunSummary
+        {
+            Method = _config.Augment,
+            Model = _config.Model,
+            Dataset = _config.Dataset,
+            Seed = _config.Seed,
+            Epochs = _config.Epochs,
+            TrainImages = data.Train.Count,
+            ValImages = data.Validation.Count,
+            TestImages = data.Test.Count,
+            ValAccuracy = last.ValAccuracy,
+            TestAccuracy = last.TestAccuracy,
+            BestValEpoch = state.BestEpoch,
+            BestValAccuracy = data.Validation.Count > 0 ? state.BestVal : null,
+            TestAccuracyAtBestVal = state.TestAtBest,
+            WallSeconds = Math.Round(state.Seconds, 2),
+            SecondsPerEpoch = Math.Round(state.Seconds / _config.Epochs, 3),
+            Augmenter = last.Augmenter,
+        };
+        AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
+        return summary;
+    }
+
+    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean)
+    {
+        Tensor Normalize(Tensor unit) => data.Normalize(unit);
+        var test = Evaluator.Evaluate(model, data.Test, Normalize, device);
+        var val = data.Validation.Count > 0 ? Evaluator.Evaluate(model, data.Validation, Normalize, device) : null;
+        var clean = measureClean ? Evaluator.Evaluate(model, data.Train, Normalize, device, maxImages: CleanTrainEvalImages) : null;
+        return new EpochMetrics
+        {
+            Epoch = epoch,
+            Lr = lr,
+            TrainLoss = Math.Round(trainLoss, 6),
+            TrainAccuracy = Math.Round(trainAccuracy, 6),
+            TrainLossClean = clean is null ? null : Math.Round(clean.Loss, 6),
+            TrainAccuracyClean = clean is null ? null : Math.Round(clean.Accuracy, 6),
+            ValLoss = val is null ? null : Math.Round(val.Loss, 6),
+            ValAccuracy = val is null ? null : Math.Round(val.Accuracy, 6),
+            TestLoss = Math.Round(test.Loss, 6),
+            TestAccuracy = Math.Round(test.Accuracy, 6),
+        };
+    }
+
+    // Originals (top rows) beside their augmented versions (bottom rows), a fixed set of training images.
+    private void WritePreview(TrainingStep step, IFixedAugmentation? fixedAugmentation, ImageSet train, Tensor index, Generator generator, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var (images, _) = train.Gather(index);
+        // A separate generator keeps the preview from shifting the training run's random stream.
+        using var previewGenerator = new Generator(12345);
+        var augmented = fixedAugmentation is null ? images : fixedAugmentation.Apply(images, previewGenerator);
+        var original = PreparedData.ToUnit(images, device);
+        var shown = step.Preview(PreparedData.ToUnit(augmented, device)).clamp(0, 1);
+        var grid = cat([original, shown], 0).cpu();
+        if (grid.shape[1] == 1)
+        {
+            grid = grid.expand(-1, 3, -1, -1);
+        }
+        AtomicFile.Write(_run.AugmentImageFile, s => torchvision.utils.save_image(grid, s, ImageFormat.Png, nrow: index.shape[0], padding: 2, pad_value: 1.0));
+        GC.KeepAlive(generator);
+    }
+
+    private sealed class LoopState
+    {
+        public int Epoch;
+        public long GlobalStep;
+        public double BestVal = double.NegativeInfinity;
+        public int BestEpoch;
+        public double TestAtBest;
+        public double Seconds;
+    }
+
+    private void SaveCheckpoint(LoopState state, Classifier model, SgdMomentum optimizer, BatchSampler sampler, Generator augmentGenerator, BatchSampler validationStream, TrainingStep step)
+    {
+        AtomicFile.Write(_run.CheckpointFile, stream =>
+        {
+            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            w.Write(CheckpointMagic);
+            w.Write(_config.ToJson());
+            w.Write(state.Epoch);
+            w.Write(state.GlobalStep);
+            w.Write(state.BestVal);
+            w.Write(state.BestEpoch);
+            w.Write(state.TestAtBest);
+            w.Write(state.Seconds);
+            model.save(w);
+            foreach (var buffer in optimizer.Buffers)
+            {
+                buffer.Save(w);
+            }
+            using (var s = sampler.GetState())
+            {
+                s.Save(w);
+            }
+            using (var s = augmentGenerator.get_state())
+            {
+                s.Save(w);
+            }
+            using (var s = validationStream.GetState())
+            {
+                s.Save(w);
+            }
+            using (var s = torch.get_rng_state())
+            {
+                s.Save(w);
+            }
+            step.Save(w);
+        });
+    }
+
+    private LoopState LoadCheckpoint(Classifier model, SgdMomentum optimizer, BatchSampler sampler, Generator augmentGenerator, BatchSampler validationStream, TrainingStep step)
+    {
+        string file = _run.CheckpointFile;
+        try
+        {
+            using var r = new BinaryReader(File.OpenRead(file), System.Text.Encoding.UTF8);
+            if (r.ReadString() != CheckpointMagic)
+            {
+                throw new DaboException($"{file}: not a Dabo checkpoint; remove it to start the run again");
+            }
+            var saved = TrainingConfig.FromJson(r.ReadString(), file);
+            if (saved != _config)
+            {
+                throw new DaboException($"{file}: checkpoint of another configuration (model {saved.Model}, augment {saved.Augment}); use its flags or another --out");
+            }
+            var state = new LoopState
+            {
+                Epoch = r.ReadInt32(),
+                GlobalStep = r.ReadInt64(),
+                BestVal = r.ReadDouble(),
+                BestEpoch = r.ReadInt32(),
+                TestAtBest = r.ReadDouble(),
+                Seconds = r.ReadDouble(),
+            };
+            model.load(r);
+            using (no_grad())
+            {
+                foreach (var buffer in optimizer.Buffers)
+                {
+                    buffer.Load(r);
+                }
+            }
+            using (var s = TensorExtensionMethods.Load(r))
+            {
+                sampler.SetState(s);
+            }
+            using (var s = TensorExtensionMethods.Load(r))
+            {
+                augmentGenerator.set_state(s);
+            }
+            using (var s = TensorExtensionMethods.Load(r))
+            {
+                validationStream.SetState(s);
+            }
+            using (var s = TensorExtensionMethods.Load(r))
+            {
+                torch.set_rng_state(s);
+            }
+            step.Load(r);
+            return state;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException)
+        {
+            throw new DaboException($"{file}: unreadable checkpoint ({e.Message.Split('\n')[0]}); it belongs to another model or is damaged: remove it or use another --out", e);
+        }
+    }
+}

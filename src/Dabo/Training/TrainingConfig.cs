@@ -1,0 +1,171 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// Everything that defines a training run. Saved as <c>config.json</c> in the run directory; a
+/// run can only be resumed with the same configuration (fields marked as not identifying, like
+/// the thread count, may differ).
+/// </summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Dataset path or name.</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Classifier name (see ModelRegistry).</summary>
+    public string Model { get; init; } = "small-cnn";
+
+    /// <summary>Augmentation method, e.g. <c>none</c>, <c>standard+trivialaugment</c>, <c>learned-affine</c>.</summary>
+    public string Augment { get; init; } = "none";
+
+    /// <summary>Training images drawn (stratified) from the official training split; null for all.</summary>
+    public int? TrainSize { get; init; } = 1000;
+
+    /// <summary>Share of the training images held out for validation (stratified).</summary>
+    public double ValRatio { get; init; } = 0.2;
+
+    /// <summary>Whether the classifier also trains on the validation images (off: they are only used for model selection and hypergradients).</summary>
+    public bool TrainOnValidation { get; init; }
+
+    /// <summary>Whether fixed augmentations may mirror images (off for data a mirror changes, e.g. digits).</summary>
+    public bool Flip { get; init; } = true;
+
+    /// <summary>Epochs over the training images.</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Peak learning rate of the classifier.</summary>
+    public double Lr { get; init; } = 0.05;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Nesterov momentum.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Learning-rate schedule: step, cosine or constant.</summary>
+    public string Schedule { get; init; } = "cosine";
+
+    /// <summary>Epochs of linear learning-rate warm-up.</summary>
+    public double WarmupEpochs { get; init; }
+
+    /// <summary>Seed of initialization, batch order and augmentation noise.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Seed of the training subset and validation split, kept apart from <see cref="Seed"/> so that seeds compare methods on the same images.</summary>
+    public int DataSeed { get; init; }
+
+    /// <summary>Compute device: cpu or cuda.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Learned augmentation: inner steps K of the truncated look-ahead.</summary>
+    public int InnerSteps { get; init; } = 1;
+
+    /// <summary>Learned augmentation: hypergradient method, <c>exact</c> or <c>fd</c>.</summary>
+    public string Hypergrad { get; init; } = "exact";
+
+    /// <summary>Learned augmentation: augmenter learning rate.</summary>
+    public double AugmenterLr { get; init; } = 0.2;
+
+    /// <summary>Learned augmentation: augmenter SGD momentum.</summary>
+    public double AugmenterMomentum { get; init; } = 0.9;
+
+    /// <summary>Learned augmentation: augmenter weight decay.</summary>
+    public double AugmenterWeightDecay { get; init; } = 0.01;
+
+    /// <summary>Learned augmentation: parametrization, <c>ranges</c> or <c>mlp</c>.</summary>
+    public string AugmenterKind { get; init; } = "ranges";
+
+    /// <summary>Learned augmentation: share of images the augmenter transforms (the rest pass through untouched).</summary>
+    public double ApplyProbability { get; init; } = 1.0;
+
+    /// <summary>JSON options for configs, metrics and summaries: snake_case, indented.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Checks ranges of every field; names the flag in the error.</summary>
+    public void Validate()
+    {
+        if (Epochs <= 0)
+        {
+            throw new DaboException($"--epochs {Epochs}: must be positive");
+        }
+        if (BatchSize <= 0)
+        {
+            throw new DaboException($"--batch-size {BatchSize}: must be positive");
+        }
+        if (!(Lr > 0) || double.IsInfinity(Lr))
+        {
+            throw new DaboException($"--lr {Lr}: must be a positive number, e.g. 0.05");
+        }
+        if (Momentum is < 0 or >= 1)
+        {
+            throw new DaboException($"--momentum {Momentum}: must be in [0, 1)");
+        }
+        if (WeightDecay < 0)
+        {
+            throw new DaboException($"--weight-decay {WeightDecay}: must be non-negative");
+        }
+        if (double.IsNaN(ValRatio) || ValRatio < 0 || ValRatio >= 1)
+        {
+            throw new DaboException($"--val-ratio {ValRatio}: must be in [0, 1), e.g. 0.2");
+        }
+        if (TrainSize is <= 0)
+        {
+            throw new DaboException($"--train-size {TrainSize}: must be positive");
+        }
+        if (WarmupEpochs < 0 || WarmupEpochs >= Epochs)
+        {
+            throw new DaboException($"--warmup-epochs {WarmupEpochs}: must be in [0, epochs)");
+        }
+        if (InnerSteps <= 0)
+        {
+            throw new DaboException($"--inner-steps {InnerSteps}: must be positive");
+        }
+        if (Hypergrad is not ("exact" or "fd"))
+        {
+            throw new DaboException($"--hypergrad {Hypergrad}: use exact or fd");
+        }
+        if (!(AugmenterLr >= 0) || double.IsInfinity(AugmenterLr))
+        {
+            throw new DaboException($"--augmenter-lr {AugmenterLr}: must be a non-negative number");
+        }
+        if (ApplyProbability is < 0 or > 1 || double.IsNaN(ApplyProbability))
+        {
+            throw new DaboException($"--apply-probability {ApplyProbability}: must be in [0, 1]");
+        }
+        if (AugmenterKind is not ("ranges" or "mlp"))
+        {
+            throw new DaboException($"--augmenter-kind {AugmenterKind}: use ranges or mlp");
+        }
+        LearningRateSchedule.Parse(Schedule);
+    }
+
+    /// <summary>Serializes to indented snake_case JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a config written by <see cref="ToJson"/>; unknown keys are errors.</summary>
+    public static TrainingConfig FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions)
+                ?? throw new DaboException($"{source}: empty configuration");
+        }
+        catch (JsonException e)
+        {
+            throw new DaboException($"{source}: invalid configuration ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// One optimizer step of the classifier on a batch of [0, 1] images (after the fixed
+/// augmentations). The plain step trains on (optionally frozen-augmented) images; the bilevel
+/// step also updates a learned augmenter. Steps own any extra state a checkpoint must keep.
+/// </summary>
+public abstract class TrainingStep : IDisposable
+{
+    /// <summary>Runs one step; returns the mean training loss and the number of correct predictions as scalar tensors.</summary>
+    public abstract (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr);
+
+    /// <summary>Completes any pending work at the end of an epoch's batches, before evaluation.</summary>
+    public virtual void Flush() { }
+
+    /// <summary>The images the classifier would see for <paramref name="unitImages"/> (for image grids; no gradient).</summary>
+    public virtual Tensor Preview(Tensor unitImages) => unitImages.alias();
+
+    /// <summary>Statistics for the epoch's metrics line (learned steps fill these), then resets per-epoch counters.</summary>
+    public virtual EpochMetrics CompleteEpoch(EpochMetrics metrics) => metrics;
+
+    /// <summary>Writes the step's own state to a checkpoint.</summary>
+    public virtual void Save(BinaryWriter writer) { }
+
+    /// <summary>Restores the state written by <see cref="Save"/>.</summary>
+    public virtual void Load(BinaryReader reader) { }
+
+    /// <summary>Saves artifacts that outlive the run (e.g. the trained augmenter).</summary>
+    public virtual void SaveArtifacts(RunDirectory run) { }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases native resources.</summary>
+    protected virtual void Dispose(bool disposing) { }
+}
