@@ -1,0 +1,116 @@
+using System.Globalization;
+
+namespace Dabo.Augmentation.Fixed;
+
+/// <summary>
+/// Resolves method names such as <c>standard+trivialaugment</c> through one registry of
+/// name → factory, and separates a method's fixed part from its learned part.
+/// </summary>
+public static class FixedAugmentationParser
+{
+    /// <summary>Prefix that marks a learned augmenter (handled elsewhere), e.g. <c>learned-affine</c>.</summary>
+    public const string LearnedPrefix = "learned";
+
+    /// <summary>
+    /// Builds one augmentation from the text after an optional <c>:</c> in its name (null when there
+    /// is none, e.g. <c>0.5</c> for <c>random-affine:0.5</c>) and the data options.
+    /// </summary>
+    public delegate IFixedAugmentation Factory(string? argument, FixedAugmentationOptions options);
+
+    // The registry: adding a fixed augmentation is adding one line here.
+    private static readonly Dictionary<string, Factory> Registry = new(StringComparer.Ordinal)
+    {
+        ["none"] = (a, o) => NoArgument("none", a, new NoAugmentation()),
+        ["standard"] = (a, o) => NoArgument("standard", a, o.AllowFlip ? new StandardAugmentation() : new StandardAugmentation(flip: false)),
+        ["crop"] = (a, o) => NoArgument("crop", a, new StandardAugmentation(flip: false)),
+        ["flip"] = (a, o) => NoArgument("flip", a, new StandardAugmentation(flip: true, padding: 0)),
+        ["randaugment"] = (a, o) => NoArgument("randaugment", a, new RandAugment()),
+        ["trivialaugment"] = (a, o) => NoArgument("trivialaugment", a, new TrivialAugment()),
+        ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
+    };
+
+    /// <summary>The registered names, in registration order.</summary>
+    public static IReadOnlyList<string> Names => [.. Registry.Keys];
+
+    /// <summary>
+    /// Parses fixed augmentation names joined by <c>+</c> (applied left to right), each optionally
+    /// followed by <c>:argument</c>. A single name gives that augmentation, several a
+    /// <see cref="ComposedAugmentation"/>.
+    /// </summary>
+    /// <param name="method">E.g. <c>standard</c>, <c>standard+trivialaugment</c>, <c>random-affine:0.5</c>.</param>
+    /// <param name="channels">Image channels of the data (1 or 3).</param>
+    /// <param name="allowFlip">False for data a mirror changes (digits): <c>standard</c> then only crops.</param>
+    /// <exception cref="DaboException">Unknown or empty names, learned parts, or bad arguments.</exception>
+    public static IFixedAugmentation Parse(string method, int channels, bool allowFlip = true)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (channels is not (1 or 3))
+        {
+            throw new DaboException($"augmentation '{method}': images have {channels} channels; the fixed augmentations support 1 or 3");
+        }
+        var options = new FixedAugmentationOptions(channels, allowFlip);
+        var parts = new List<IFixedAugmentation>();
+        foreach (var raw in method.Split('+'))
+        {
+            var token = raw.Trim().ToLowerInvariant();
+            var colon = token.IndexOf(':', StringComparison.Ordinal);
+            var name = colon < 0 ? token : token[..colon];
+            var argument = colon < 0 ? null : token[(colon + 1)..];
+            if (name.StartsWith(LearnedPrefix, StringComparison.Ordinal))
+            {
+                throw new DaboException($"augmentation '{method}': '{raw.Trim()}' is a learned augmenter, not a fixed one; split the method with {nameof(FixedAugmentationParser)}.{nameof(Split)} first");
+            }
+            if (!Registry.TryGetValue(name, out var factory))
+            {
+                var what = name.Length == 0 ? "an empty name" : $"unknown name '{name}'";
+                throw new DaboException($"augmentation '{method}': {what}; valid names: {string.Join(", ", Registry.Keys)} (combine with '+', e.g. standard+trivialaugment)");
+            }
+            parts.Add(factory(argument, options));
+        }
+        return parts.Count == 1 ? parts[0] : new ComposedAugmentation(parts);
+    }
+
+    /// <summary>
+    /// Splits a method into its fixed part (the <c>+</c>-joined names before the first name that
+    /// starts with <c>learned</c>) and its learned part (the rest, verbatim, so that a run
+    /// directory in <c>learned:RUN_DIR</c> may contain <c>+</c> or <c>:</c>).
+    /// </summary>
+    /// <example><c>standard+learned-affine</c> → (<c>standard</c>, <c>learned-affine</c>);
+    /// <c>none</c> → (<c>none</c>, null); <c>learned:runs/a</c> → (null, <c>learned:runs/a</c>).</example>
+    public static AugmentationMethod Split(string method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var parts = method.Split('+');
+        var learnedAt = Array.FindIndex(parts, p => p.Trim().StartsWith(LearnedPrefix, StringComparison.OrdinalIgnoreCase));
+        if (learnedAt < 0)
+        {
+            return new AugmentationMethod(Blank(method) ? null : method.Trim(), null);
+        }
+        var fixedPart = string.Join('+', parts[..learnedAt]);
+        var learnedPart = string.Join('+', parts[learnedAt..]);
+        return new AugmentationMethod(Blank(fixedPart) ? null : fixedPart.Trim(), learnedPart.Trim());
+    }
+
+    /// <summary>
+    /// Parses a non-negative magnitude argument such as the <c>0.5</c> of <c>random-affine:0.5</c>,
+    /// or returns <paramref name="fallback"/> when there is none; for factories in the registry.
+    /// </summary>
+    /// <exception cref="DaboException">When the argument is not a finite non-negative number.</exception>
+    public static double ParseMagnitude(string name, string? argument, double fallback)
+    {
+        if (argument is null)
+        {
+            return fallback;
+        }
+        if (!double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0)
+        {
+            throw new DaboException($"augmentation '{name}:{argument}': the magnitude must be a non-negative number, e.g. {name}:0.5");
+        }
+        return value;
+    }
+
+    private static IFixedAugmentation NoArgument(string name, string? argument, IFixedAugmentation augmentation) =>
+        argument is null ? augmentation : throw new DaboException($"augmentation '{name}:{argument}': '{name}' takes no argument; write '{name}'");
+
+    private static bool Blank(string s) => string.IsNullOrWhiteSpace(s);
+}
