@@ -25,6 +25,10 @@ internal static class TransformTestData
     public static Tensor Full(long n, double value, bool requiresGrad = false, ScalarType dtype = ScalarType.Float32) =>
         full(new[] { n }, value, dtype: dtype, requires_grad: requiresGrad);
 
+    /// <summary>Same shape and bit-identical values (TorchSharp's <c>equal</c> is element-wise).</summary>
+    public static bool Identical(Tensor a, Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && (a == b).all().ToBoolean();
+
     /// <summary>Largest absolute difference.</summary>
     public static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().ToDouble();
 }
