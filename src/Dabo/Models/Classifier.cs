@@ -101,9 +101,9 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
         int index = AddWeight($"{name}.weight", ones(channels));
         AddWeight($"{name}.bias", zeros(channels));
         var layer = new BatchNormLayer(this, name, index);
-        register_buffer(layer.RunningMeanName, zeros(channels));
-        register_buffer(layer.RunningVarName, ones(channels));
-        register_buffer(layer.BatchesTrackedName, tensor(0L));
+        AddBuffer(layer.RunningMeanName, zeros(channels));
+        AddBuffer(layer.RunningVarName, ones(channels));
+        AddBuffer(layer.BatchesTrackedName, tensor(0L));
         return layer;
     }
 
@@ -122,7 +122,12 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
 
     private int AddWeight(string name, Tensor value)
     {
-        register_parameter(name, new Parameter(value));
+        // Detached so that a model built inside a caller's dispose scope outlives that scope.
+        var parameter = new Parameter(value.DetachFromDisposeScope());
+        parameter.DetachFromDisposeScope();
+        register_parameter(name, parameter);
         return _weightCount++;
     }
+
+    private void AddBuffer(string name, Tensor value) => register_buffer(name, value.DetachFromDisposeScope());
 }
