@@ -96,27 +96,39 @@ public class FunctionalForwardTests
         model.to(float64);
         var w = model.Weights.ToArray<Tensor>();
         Assert.All(w, t => Assert.Equal(ScalarType.Float64, t.dtype));
-        var x = randn([3, 2, 8, 8], dtype: float64, generator: gen);
         var y = Labels(3, 3);
-        var v = w.Select(t => randn(t.shape, dtype: float64, generator: gen)).ToArray();
 
-        Tensor Loss(IReadOnlyList<Tensor> weights) =>
-            nn.functional.cross_entropy(model.Forward(x, weights, BatchNormMode.TrainNoUpdate), y);
-
-        var g = autograd.grad([Loss(w)], w, create_graph: true, retain_graph: true);
-        var gv = g.Zip(v, (gi, vi) => (gi * vi).sum()).Aggregate((a, b) => a + b);
-        var hv = cat(autograd.grad([gv], w).Select(t => t.flatten()).ToArray());
-
-        const double eps = 1e-6;
-        Tensor GradAt(double sign)
+        // A ReLU or max-pool switch between w − εv and w + εv makes the difference quotient blow up
+        // (seen in about 1 run in 4 at ε = 1e-6), so a few fresh (x, v) draws are allowed; a wrong
+        // Hessian-vector product fails them all.
+        const double eps = 1e-7;
+        var errors = new List<double>();
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            var shifted = w.Zip(v, (wi, vi) => (wi + sign * eps * vi).detach().requires_grad_()).ToArray();
-            return cat(autograd.grad([Loss(shifted)], shifted).Select(t => t.flatten()).ToArray());
-        }
-        var fd = (GradAt(+1) - GradAt(-1)) / (2 * eps);
+            var x = randn([3, 2, 8, 8], dtype: float64, generator: gen);
+            var v = w.Select(t => randn(t.shape, dtype: float64, generator: gen)).ToArray();
 
-        double relative = ((hv - fd).norm() / fd.norm()).item<double>();
-        Assert.True(relative < 1e-5, $"relative error {relative}");
-        Assert.True(fd.norm().item<double>() > 0);
+            Tensor Loss(IReadOnlyList<Tensor> weights) =>
+                nn.functional.cross_entropy(model.Forward(x, weights, BatchNormMode.TrainNoUpdate), y);
+
+            var g = autograd.grad([Loss(w)], w, create_graph: true, retain_graph: true);
+            var gv = g.Zip(v, (gi, vi) => (gi * vi).sum()).Aggregate((a, b) => a + b);
+            var hv = cat(autograd.grad([gv], w).Select(t => t.flatten()).ToArray());
+
+            Tensor GradAt(double sign)
+            {
+                var shifted = w.Zip(v, (wi, vi) => (wi + sign * eps * vi).detach().requires_grad_()).ToArray();
+                return cat(autograd.grad([Loss(shifted)], shifted).Select(t => t.flatten()).ToArray());
+            }
+            var fd = (GradAt(+1) - GradAt(-1)) / (2 * eps);
+            Assert.True(hv.norm().item<double>() > 0);
+
+            errors.Add(((hv - fd).norm() / fd.norm()).item<double>());
+            if (errors[^1] < 1e-6)
+            {
+                return;
+            }
+        }
+        Assert.Fail($"relative errors {string.Join(", ", errors)}");
     }
 }
