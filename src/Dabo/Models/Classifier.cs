@@ -1,0 +1,133 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dabo.Models;
+
+/// <summary>
+/// An image classifier <c>f(x; w)</c> with a functional forward: <see cref="Forward"/> runs the network
+/// with weight tensors passed by the caller (e.g. look-ahead weights <c>w − η·g</c> that carry a graph),
+/// which is what the bilevel step differentiates through. The ordinary <see cref="forward"/> delegates to
+/// it, so each network is defined once.
+/// </summary>
+/// <remarks>
+/// Parameters and BatchNorm running statistics are registered flat on this module with dotted,
+/// PyTorch-like names (<c>stage1.0.conv1.weight</c>, <c>stem.bn.running_mean</c>), so
+/// <c>state_dict</c>, save and load include them. Layers keep indices and names, never tensor
+/// references, because <c>Module.to(dtype)</c> replaces the registered tensors.
+/// </remarks>
+public abstract class Classifier : nn.Module<Tensor, Tensor>
+{
+    private int _weightCount;
+
+    /// <summary>Creates an empty classifier; subclasses add their layers in forward order.</summary>
+    /// <param name="name">Registry name of the network (e.g. <c>resnet18</c>).</param>
+    /// <param name="inputChannels">Channels of the input images (1 for grayscale, 3 for RGB).</param>
+    /// <param name="classCount">Number of output logits.</param>
+    protected Classifier(string name, int inputChannels, int classCount) : base(name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        Name = name;
+        InputChannels = inputChannels;
+        ClassCount = classCount;
+    }
+
+    /// <summary>Registry name of the network (e.g. <c>small-cnn</c>, <c>wrn-28-10</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>Channels the input images must have.</summary>
+    public int InputChannels { get; }
+
+    /// <summary>Number of classes, i.e. of output logits.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>
+    /// All trainable tensors in the fixed order that <see cref="Forward"/> expects. Read it again after
+    /// <c>to(dtype)</c> or <c>to(device)</c>: those replace the tensors.
+    /// </summary>
+    public IReadOnlyList<Parameter> Weights => parameters().ToArray();
+
+    /// <summary>Total number of trainable scalars (BatchNorm running statistics excluded).</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// Runs the network with <paramref name="weights"/> in place of its own parameters.
+    /// The output is differentiable (to any order) with respect to those tensors.
+    /// </summary>
+    /// <param name="x">Images <c>[N, InputChannels, H, W]</c>; any H, W that survive the network's downsampling.</param>
+    /// <param name="weights">One tensor per entry of <see cref="Weights"/>, same order and shapes.</param>
+    /// <param name="mode">How BatchNorm layers normalize and whether they update the running statistics.</param>
+    /// <returns>Logits <c>[N, ClassCount]</c>.</returns>
+    public Tensor Forward(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (x.dim() != 4 || x.shape[1] != InputChannels)
+        {
+            throw new ArgumentException($"{Name} expects images [N, {InputChannels}, H, W], got [{string.Join(", ", x.shape)}]", nameof(x));
+        }
+        if (weights.Count != _weightCount)
+        {
+            throw new ArgumentException($"{Name} has {_weightCount} weight tensors, got {weights.Count}", nameof(weights));
+        }
+        return ForwardCore(x, weights, mode);
+    }
+
+    /// <summary>Ordinary forward: the module's own weights, BatchNorm per <c>training</c>.</summary>
+    /// <param name="input">Images <c>[N, InputChannels, H, W]</c>.</param>
+    /// <returns>Logits <c>[N, ClassCount]</c>.</returns>
+    public override Tensor forward(Tensor input) =>
+        Forward(input, Weights, training ? BatchNormMode.TrainUpdate : BatchNormMode.Eval);
+
+    /// <summary>The network itself, written once against explicit weights (already validated).</summary>
+    /// <param name="x">Images <c>[N, InputChannels, H, W]</c>.</param>
+    /// <param name="weights">Tensors in <see cref="Weights"/> order.</param>
+    /// <param name="mode">BatchNorm behaviour.</param>
+    /// <returns>Logits <c>[N, ClassCount]</c>.</returns>
+    protected abstract Tensor ForwardCore(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode);
+
+    /// <summary>Adds a bias-free convolution (a BatchNorm follows it), Kaiming-normal (fan_out, ReLU).</summary>
+    internal ConvLayer Conv(string name, int inChannels, int outChannels, int kernel, int stride = 1)
+    {
+        var w = empty(outChannels, inChannels, kernel, kernel);
+        nn.init.kaiming_normal_(w, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+        return new ConvLayer(AddWeight($"{name}.weight", w), stride, padding: kernel / 2);
+    }
+
+    /// <summary>Adds a BatchNorm with weight 1, bias 0 and registered running statistics.</summary>
+    internal BatchNormLayer BatchNorm(string name, int channels)
+    {
+        int index = AddWeight($"{name}.weight", ones(channels));
+        AddWeight($"{name}.bias", zeros(channels));
+        var layer = new BatchNormLayer(this, name, index);
+        AddBuffer(layer.RunningMeanName, zeros(channels));
+        AddBuffer(layer.RunningVarName, ones(channels));
+        AddBuffer(layer.BatchesTrackedName, tensor(0L));
+        return layer;
+    }
+
+    /// <summary>Adds a fully connected layer with PyTorch's default uniform ±1/√fan_in initialization.</summary>
+    internal LinearLayer Linear(string name, int inFeatures, int outFeatures)
+    {
+        double bound = 1.0 / Math.Sqrt(inFeatures);
+        var w = empty(outFeatures, inFeatures);
+        var b = empty(outFeatures);
+        nn.init.uniform_(w, -bound, bound);
+        nn.init.uniform_(b, -bound, bound);
+        int index = AddWeight($"{name}.weight", w);
+        AddWeight($"{name}.bias", b);
+        return new LinearLayer(index);
+    }
+
+    private int AddWeight(string name, Tensor value)
+    {
+        // Detached so that a model built inside a caller's dispose scope outlives that scope.
+        var parameter = new Parameter(value.DetachFromDisposeScope());
+        parameter.DetachFromDisposeScope();
+        register_parameter(name, parameter);
+        return _weightCount++;
+    }
+
+    private void AddBuffer(string name, Tensor value) => register_buffer(name, value.DetachFromDisposeScope());
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Dabo.Models;
+
+/// <summary>
+/// Resolves a model name (the CLI's <c>--model</c>) to a freshly initialized <see cref="Classifier"/>.
+/// Adding a network is adding its file and one line here.
+/// </summary>
+public static partial class ModelRegistry
+{
+    private static readonly Dictionary<string, Func<int, int, Classifier>> Fixed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [SmallCnn.RegistryName] = (c, k) => new SmallCnn(c, k),
+        [ResNet18.RegistryName] = (c, k) => new ResNet18(c, k),
+        [ResNet20.RegistryName] = (c, k) => new ResNet20(c, k),
+    };
+
+    /// <summary>Valid names; <c>wrn-D-K</c> stands for the Wide ResNet family (e.g. <c>wrn-28-10</c>).</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Fixed.Keys, WideResNet.RegistryPattern];
+
+    /// <summary>Creates the named network with weights initialized from torch's global generator.</summary>
+    /// <param name="name">A name from <see cref="Names"/> (case-insensitive), or <c>wrn-D-K</c> with numbers.</param>
+    /// <param name="inputChannels">Channels of the input images.</param>
+    /// <param name="classCount">Number of output logits.</param>
+    /// <returns>The classifier, in training mode.</returns>
+    /// <exception cref="DaboException">When the name is unknown or a Wide ResNet's depth is invalid.</exception>
+    public static Classifier Create(string name, int inputChannels, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var key = name.Trim();
+        if (Fixed.TryGetValue(key, out var create))
+        {
+            return create(inputChannels, classCount);
+        }
+        var wrn = WideResNetName().Match(key);
+        if (wrn.Success
+            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
+            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        {
+            return new WideResNet(depth, widen, inputChannels, classCount);
+        }
+        throw new DaboException($"unknown model '{name}'; valid models: {string.Join(", ", Names)} (e.g. wrn-28-10)");
+    }
+
+    [GeneratedRegex(@"^wrn-(\d+)-(\d+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex WideResNetName();
+}

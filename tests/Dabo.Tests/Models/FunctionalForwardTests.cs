@@ -1,0 +1,134 @@
+using Dabo.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Tests.Models;
+
+public class FunctionalForwardTests
+{
+    public FunctionalForwardTests() => TorchRuntime.Initialize();
+
+    private static Tensor Labels(int n, int classes) => arange(n, dtype: int64) % classes;
+
+    [Theory]
+    [InlineData("small-cnn")]
+    [InlineData("resnet20")]
+    [InlineData("wrn-10-2")]
+    public void Own_weights_reproduce_the_module_forward(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelRegistry.Create(name, 3, 10);
+        var x = randn(4, 3, 16, 16);
+        using (no_grad())
+        {
+            // Non-trivial running statistics, so that Eval really reads them.
+            model.train();
+            for (int i = 0; i < 3; i++)
+            {
+                model.call(randn(4, 3, 16, 16) * 2 + 1);
+            }
+
+            var moduleTrain = model.call(x);
+            var functionalTrain = model.Forward(x, model.Weights, BatchNormMode.TrainNoUpdate);
+            Assert.True(Bitwise.Same(moduleTrain, functionalTrain));
+
+            model.eval();
+            var moduleEval = model.call(x);
+            var functionalEval = model.Forward(x, model.Weights, BatchNormMode.Eval);
+            Assert.True(Bitwise.Same(moduleEval, functionalEval));
+            Assert.False(moduleEval.allclose(moduleTrain));
+        }
+    }
+
+    [Theory]
+    [InlineData("small-cnn")]
+    [InlineData("resnet20")]
+    [InlineData("wrn-10-2")]
+    public void Substituted_weights_change_the_output_and_have_second_order_gradients(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelRegistry.Create(name, 3, 10);
+        var x = randn(4, 3, 16, 16);
+        var y = Labels(4, 10);
+        var own = model.Weights;
+        var scaled = own.Select(w => w * 1.1).ToArray();
+        Assert.All(scaled, w => Assert.True(w.requires_grad && !w.is_leaf));
+
+        var original = model.Forward(x, own, BatchNormMode.TrainNoUpdate);
+        var logits = model.Forward(x, scaled, BatchNormMode.TrainNoUpdate);
+        Assert.False(logits.allclose(original, rtol: 1e-3, atol: 1e-4));
+
+        var loss = nn.functional.cross_entropy(logits, y);
+        var grads = autograd.grad([loss], scaled, create_graph: true, retain_graph: true);
+        Assert.Equal(scaled.Length, grads.Count);
+        Assert.All(grads, g => Assert.True(isfinite(g).all().item<bool>()));
+        Assert.True(grads.Sum(g => g.abs().sum().item<float>()) > 0);
+
+        // d/dw of ‖∂L/∂w'‖² goes back through conv2d / batch_norm / linear double-backward and w' = 1.1 w.
+        var gradNorm = grads.Aggregate(tensor(0f), (acc, g) => acc + g.pow(2).sum());
+        var second = autograd.grad([gradNorm], own.ToArray<Tensor>());
+        Assert.All(second, g => Assert.True(isfinite(g).all().item<bool>()));
+        Assert.True(second.Sum(g => g.abs().sum().item<float>()) > 0);
+    }
+
+    [Fact]
+    public void Look_ahead_validation_loss_differentiates_through_the_training_gradient()
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelRegistry.Create("small-cnn", 1, 7);
+        var w = model.Weights.ToArray<Tensor>();
+        var trainLoss = nn.functional.cross_entropy(
+            model.Forward(randn(4, 1, 12, 12), w, BatchNormMode.TrainNoUpdate), Labels(4, 7));
+        var g = autograd.grad([trainLoss], w, create_graph: true, retain_graph: true);
+        var lookAhead = w.Zip(g, (wi, gi) => wi - 0.1 * gi).ToArray();
+        var valLoss = nn.functional.cross_entropy(
+            model.Forward(randn(4, 1, 12, 12), lookAhead, BatchNormMode.TrainNoUpdate), Labels(4, 7));
+        var hyper = autograd.grad([valLoss], g.ToArray());
+        Assert.True(hyper.Sum(h => h.abs().sum().item<float>()) > 0);
+    }
+
+    [Fact]
+    public void Hessian_vector_product_matches_finite_differences_in_double()
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(7);
+        using var model = ModelRegistry.Create("small-cnn", 2, 3);
+        model.to(float64);
+        var w = model.Weights.ToArray<Tensor>();
+        Assert.All(w, t => Assert.Equal(ScalarType.Float64, t.dtype));
+        var y = Labels(3, 3);
+
+        // A ReLU or max-pool switch between w − εv and w + εv makes the difference quotient blow up
+        // (seen in about 1 run in 4 at ε = 1e-6), so a few fresh (x, v) draws are allowed; a wrong
+        // Hessian-vector product fails them all.
+        const double eps = 1e-7;
+        var errors = new List<double>();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var x = randn([3, 2, 8, 8], dtype: float64, generator: gen);
+            var v = w.Select(t => randn(t.shape, dtype: float64, generator: gen)).ToArray();
+
+            Tensor Loss(IReadOnlyList<Tensor> weights) =>
+                nn.functional.cross_entropy(model.Forward(x, weights, BatchNormMode.TrainNoUpdate), y);
+
+            var g = autograd.grad([Loss(w)], w, create_graph: true, retain_graph: true);
+            var gv = g.Zip(v, (gi, vi) => (gi * vi).sum()).Aggregate((a, b) => a + b);
+            var hv = cat(autograd.grad([gv], w).Select(t => t.flatten()).ToArray());
+
+            Tensor GradAt(double sign)
+            {
+                var shifted = w.Zip(v, (wi, vi) => (wi + sign * eps * vi).detach().requires_grad_()).ToArray();
+                return cat(autograd.grad([Loss(shifted)], shifted).Select(t => t.flatten()).ToArray());
+            }
+            var fd = (GradAt(+1) - GradAt(-1)) / (2 * eps);
+            Assert.True(hv.norm().item<double>() > 0);
+
+            errors.Add(((hv - fd).norm() / fd.norm()).item<double>());
+            if (errors[^1] < 1e-6)
+            {
+                return;
+            }
+        }
+        Assert.Fail($"relative errors {string.Join(", ", errors)}");
+    }
+}
