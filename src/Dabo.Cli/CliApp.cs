@@ -19,6 +19,12 @@ public static class CliApp
             config.SetApplicationName("dabo");
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train one classifier with one augmentation method (fixed, learned by bilevel optimization, or transferred).")
+                .WithExample("train", "--dataset", "fashion-mnist", "--train-size", "1000", "--augment", "none", "--epochs", "30", "--out", "runs/none")
+                .WithExample("train", "--augment", "learned-affine", "--epochs", "100", "--out", "runs/learned")
+                .WithExample("train", "--augment", "standard+learned-affine", "--dataset", "../shared/data/cifar10-jpg.tar.gz", "--train-size", "4000", "--out", "runs/c10")
+                .WithExample("train", "--augment", "learned:runs/learned", "--out", "runs/transfer");
             config.AddCommand<DataCommand>("data")
                 .WithDescription("Show what a dataset holds: format, split sizes, images per class, shape, mean/std.")
                 .WithExample("data", "fashion-mnist")
@@ -31,8 +37,15 @@ public static class CliApp
         catch (Exception e)
         {
             var error = Unwrap(e);
-            Console.Error.WriteLine($"dabo: error: {OneLine(error.Message)}");
-            return error is DaboException or CommandAppException ? UsageError : 1;
+            bool userError = error is DaboException or CommandAppException;
+            Console.Error.WriteLine(userError
+                ? $"dabo: error: {OneLine(error.Message)}"
+                : $"dabo: internal error ({error.GetType().Name}): {OneLine(error.Message)}; set DABO_DEBUG=1 for details and please report it");
+            if (Environment.GetEnvironmentVariable("DABO_DEBUG") == "1")
+            {
+                Console.Error.WriteLine(error.ToString());
+            }
+            return userError ? UsageError : 1;
         }
     }
 

@@ -29,6 +29,7 @@ public static class TorchRuntime
                     throw new DaboException($"TorchSharp's native library failed to load ({FirstLine(e.Message)}); run scripts/setup.sh (it installs a libstdc++ with GLIBCXX_3.4.32)", e);
                 }
                 _loaded = true;
+                Data.ImageFolderReader.EnsureImager();
             }
         }
         if (threads is < 0)

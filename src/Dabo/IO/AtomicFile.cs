@@ -24,7 +24,10 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                if (stream.CanWrite)
+                {
+                    stream.Flush(flushToDisk: true); // writers that close the stream have flushed it
+                }
             }
             File.Move(temp, path, overwrite: true);
         }

@@ -43,6 +43,27 @@ public static partial class ModelRegistry
         throw new DaboException($"unknown model '{name}'; valid models: {string.Join(", ", Names)} (e.g. wrn-28-10)");
     }
 
+    /// <summary>Checks a model name (and a Wide ResNet's depth) without building the network.</summary>
+    /// <exception cref="DaboException">When the name is unknown or invalid.</exception>
+    public static void Validate(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var key = name.Trim();
+        if (Fixed.ContainsKey(key))
+        {
+            return;
+        }
+        var wrn = WideResNetName().Match(key);
+        if (wrn.Success
+            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
+            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        {
+            WideResNet.Check(depth, widen);
+            return;
+        }
+        throw new DaboException($"unknown model '{name}'; valid models: {string.Join(", ", Names)} (e.g. wrn-28-10)");
+    }
+
     [GeneratedRegex(@"^wrn-(\d+)-(\d+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WideResNetName();
 }

@@ -17,14 +17,9 @@ public sealed class WideResNet : Classifier
     private readonly BatchNormLayer _finalBn;
     private readonly LinearLayer _head;
 
-    /// <summary>Creates the network with freshly initialized weights.</summary>
-    /// <param name="depth">Total depth D; D − 4 must be a positive multiple of 6 (10, 16, 22, 28, 40, …).</param>
-    /// <param name="widenFactor">Widening factor K ≥ 1.</param>
-    /// <param name="inputChannels">Channels of the input images.</param>
-    /// <param name="classCount">Number of output logits.</param>
+    /// <summary>Checks depth and widening factor.</summary>
     /// <exception cref="DaboException">When depth or widening factor is invalid.</exception>
-    public WideResNet(int depth, int widenFactor, int inputChannels, int classCount)
-        : base($"wrn-{depth}-{widenFactor}", inputChannels, classCount)
+    public static void Check(int depth, int widenFactor)
     {
         if (depth < 10 || (depth - 4) % 6 != 0)
         {
@@ -34,6 +29,18 @@ public sealed class WideResNet : Classifier
         {
             throw new DaboException($"wrn-{depth}-{widenFactor}: widen factor must be at least 1");
         }
+    }
+
+    /// <summary>Creates the network with freshly initialized weights.</summary>
+    /// <param name="depth">Total depth D; D − 4 must be a positive multiple of 6 (10, 16, 22, 28, 40, …).</param>
+    /// <param name="widenFactor">Widening factor K ≥ 1.</param>
+    /// <param name="inputChannels">Channels of the input images.</param>
+    /// <param name="classCount">Number of output logits.</param>
+    /// <exception cref="DaboException">When depth or widening factor is invalid.</exception>
+    public WideResNet(int depth, int widenFactor, int inputChannels, int classCount)
+        : base($"wrn-{depth}-{widenFactor}", inputChannels, classCount)
+    {
+        Check(depth, widenFactor);
         Depth = depth;
         WidenFactor = widenFactor;
         int blocksPerGroup = (depth - 4) / 6;

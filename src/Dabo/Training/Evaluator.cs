@@ -1,3 +1,4 @@
+using TorchSharp;
 using Dabo.Data;
 using Dabo.Models;
 using static TorchSharp.torch;
@@ -78,7 +79,7 @@ public static class Evaluator
                     }
                     logProbs = probs.div_(copies).clamp_min_(1e-12).log_();
                 }
-                lossSum += nn.functional.nll_loss(logProbs, y, reduction: nn.Reduction.Sum).item<float>();
+                lossSum += nn.functional.nll_loss(logProbs, y, reduction: nn.Reduction.Sum).ToDouble();
                 var predicted = logProbs.argmax(1).cpu().data<long>().ToArray();
                 var truth = y.cpu().data<long>().ToArray();
                 for (int i = 0; i < len; i++)

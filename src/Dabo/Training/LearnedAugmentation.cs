@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Text.Json;
 using Dabo.Augmentation.Learned;
 using Dabo.IO;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Training;
@@ -46,11 +47,11 @@ public sealed class SgdMomentum : IDisposable
             if (Nesterov)
             {
                 using var update = d.add(Buffers[i], alpha: Momentum);
-                p.sub_(update, alpha: lr);
+                p.add_(update, alpha: -lr);
             }
             else
             {
-                p.sub_(Buffers[i], alpha: lr);
+                p.add_(Buffers[i], alpha: -lr);
             }
         }
     }

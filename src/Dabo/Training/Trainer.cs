@@ -106,7 +106,7 @@ public sealed class Trainer
                 var unit = PreparedData.ToUnit(augmented, device);
                 var y = labels.to(device);
                 var (loss, batchCorrect) = step.Run(unit, y, lr);
-                double lossValue = loss.item<float>();
+                double lossValue = loss.ToDouble();
                 stepInEpoch++;
                 if (!double.IsFinite(lossValue))
                 {
@@ -202,7 +202,7 @@ public sealed class Trainer
         {
             grid = grid.expand(-1, 3, -1, -1);
         }
-        AtomicFile.Write(_run.AugmentImageFile, s => torchvision.utils.save_image(grid, s, ImageFormat.Png, nrow: index.shape[0], padding: 2, pad_value: 1.0));
+        AtomicFile.Write(_run.AugmentImageFile, s => torchvision.utils.save_image(grid, s, torchvision.ImageFormat.Png, nrow: index.shape[0], padding: 2, pad_value: 1.0));
         GC.KeepAlive(generator);
     }
 

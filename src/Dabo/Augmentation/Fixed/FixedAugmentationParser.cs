@@ -27,6 +27,7 @@ public static class FixedAugmentationParser
         ["randaugment"] = (a, o) => NoArgument("randaugment", a, new RandAugment()),
         ["trivialaugment"] = (a, o) => NoArgument("trivialaugment", a, new TrivialAugment()),
         ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
+        ["random-affine"] = (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5)),
     };
 
     /// <summary>The registered names, in registration order.</summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Dabo.Augmentation.Learned;
 using Dabo.Models;
 using static TorchSharp.torch;
@@ -114,7 +115,7 @@ public sealed class BilevelStep : TrainingStep
         double squared = 0;
         foreach (var h in hypergradient)
         {
-            squared += h.square().sum().item<double>();
+            squared += h.square().sum().ToDouble();
         }
         double norm = Math.Sqrt(squared);
         if (!double.IsFinite(norm))

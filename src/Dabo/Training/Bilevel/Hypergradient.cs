@@ -1,3 +1,4 @@
+using TorchSharp;
 using Dabo.Augmentation.Learned;
 using Dabo.Models;
 using static TorchSharp.torch;
@@ -41,11 +42,11 @@ public static class Hypergradient
         var augmented = augmenter.Augment(images, draw).Images;
         var logits = model.Forward(normalize(augmented), weights, trainMode);
         var loss = nn.functional.cross_entropy(logits, labels);
-        var g = torch.autograd.grad([loss], weights, create_graph: true, retain_graph: true);
+        var g = torch.autograd.grad([loss], weights, create_graph: true, retain_graph: true).ToArray();
 
         var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
         var dot = zeros(1, dtype: loss.dtype, device: loss.device);
-        for (int i = 0; i < g.Count; i++)
+        for (int i = 0; i < g.Length; i++)
         {
             dot = dot + (g[i] * v[i]).sum();
         }
@@ -78,8 +79,8 @@ public static class Hypergradient
             g = torch.autograd.grad([loss], weights).Select(t => t.detach()).ToArray();
         }
         var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
-        double norm = Math.Sqrt(v.Sum(t => t.square().sum().item<double>()));
-        var gradients = phi.Select(zeros_like).ToArray();
+        double norm = Math.Sqrt(v.Sum(t => t.square().sum().ToDouble()));
+        var gradients = phi.Select(p => zeros_like(p)).ToArray();
         if (norm == 0 || !double.IsFinite(norm))
         {
             return new HypergradientResult(gradients, loss.detach(), logits.detach(), g);

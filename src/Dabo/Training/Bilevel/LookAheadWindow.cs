@@ -1,3 +1,4 @@
+using TorchSharp;
 using Dabo.Augmentation.Learned;
 using Dabo.Models;
 using static TorchSharp.torch;

@@ -1,0 +1,182 @@
+using System.ComponentModel;
+using Dabo.Training;
+using Spectre.Console.Cli;
+
+namespace Dabo.Cli.Commands;
+
+/// <summary>Flags shared by commands that train classifiers; unset flags keep <see cref="TrainingConfig"/>'s defaults.</summary>
+public class RunSettings : CommandSettings
+{
+    private static readonly TrainingConfig Defaults = new();
+
+    /// <summary>Dataset.</summary>
+    [CommandOption("-d|--dataset <PATH>")]
+    [Description("Dataset directory or archive, or 'fashion-mnist' (default).")]
+    public string? Dataset { get; init; }
+
+    /// <summary>Model.</summary>
+    [CommandOption("-m|--model <NAME>")]
+    [Description("small-cnn (default), resnet18, resnet20, wrn-D-K (e.g. wrn-16-4).")]
+    public string? Model { get; init; }
+
+    /// <summary>Augmentation.</summary>
+    [CommandOption("-a|--augment <METHOD>")]
+    [Description("none (default), standard, random-affine[:m], randaugment, trivialaugment, autoaugment, learned-affine, learned-affine-color, learned-translate, learned-rotate, learned-scale, learned-color, learned:RUN_DIR; combine with '+', learned last (standard+learned-affine).")]
+    public string? Augment { get; init; }
+
+    /// <summary>Training subset size.</summary>
+    [CommandOption("--train-size <N>")]
+    [Description("Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).")]
+    public int? TrainSize { get; init; }
+
+    /// <summary>Validation share.</summary>
+    [CommandOption("--val-ratio <R>")]
+    [Description("Share of the training images held out for validation, stratified (default 0.2).")]
+    public double? ValRatio { get; init; }
+
+    /// <summary>Train on validation too.</summary>
+    [CommandOption("--train-on-validation")]
+    [Description("Let the classifier also train on the validation images (off by default).")]
+    public bool TrainOnValidation { get; init; }
+
+    /// <summary>Epochs.</summary>
+    [CommandOption("-e|--epochs <E>")]
+    [Description("Epochs (default 30).")]
+    public int? Epochs { get; init; }
+
+    /// <summary>Batch size.</summary>
+    [CommandOption("-b|--batch-size <B>")]
+    [Description("Mini-batch size (default 32).")]
+    public int? BatchSize { get; init; }
+
+    /// <summary>Learning rate.</summary>
+    [CommandOption("--lr <LR>")]
+    [Description("Peak learning rate of the classifier's SGD (default 0.05).")]
+    public double? Lr { get; init; }
+
+    /// <summary>Momentum.</summary>
+    [CommandOption("--momentum <M>")]
+    [Description("SGD momentum (default 0.9).")]
+    public double? Momentum { get; init; }
+
+    /// <summary>Weight decay.</summary>
+    [CommandOption("--weight-decay <WD>")]
+    [Description("L2 weight decay (default 5e-4).")]
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Nesterov.</summary>
+    [CommandOption("--nesterov")]
+    [Description("Nesterov momentum.")]
+    public bool Nesterov { get; init; }
+
+    /// <summary>Schedule.</summary>
+    [CommandOption("--schedule <NAME>")]
+    [Description("Learning-rate schedule: cosine (default), step (×0.2 at 30/60/80 % of training), constant.")]
+    public string? Schedule { get; init; }
+
+    /// <summary>Warm-up.</summary>
+    [CommandOption("--warmup-epochs <E>")]
+    [Description("Epochs of linear learning-rate warm-up (default 0).")]
+    public double? WarmupEpochs { get; init; }
+
+    /// <summary>Seed.</summary>
+    [CommandOption("-s|--seed <S>")]
+    [Description("Seed of initialization, batch order and augmentation noise (default 0).")]
+    public int? Seed { get; init; }
+
+    /// <summary>Data seed.</summary>
+    [CommandOption("--data-seed <S>")]
+    [Description("Seed of the training subset and validation split (default 0), separate so that seeds compare methods on the same images.")]
+    public int? DataSeed { get; init; }
+
+    /// <summary>No flips.</summary>
+    [CommandOption("--no-flip")]
+    [Description("Never mirror images in fixed augmentations (for data a mirror changes, such as digits).")]
+    public bool NoFlip { get; init; }
+
+    /// <summary>Inner steps.</summary>
+    [CommandOption("--inner-steps <K>")]
+    [Description("Learned augmentation: look-ahead steps K of the truncated hypergradient (default 1).")]
+    public int? InnerSteps { get; init; }
+
+    /// <summary>Hypergradient.</summary>
+    [CommandOption("--hypergrad <METHOD>")]
+    [Description("Learned augmentation: exact (default) or fd (finite difference, no second-order graph; K = 1).")]
+    public string? Hypergrad { get; init; }
+
+    /// <summary>Augmenter lr.</summary>
+    [CommandOption("--augmenter-lr <LR>")]
+    [Description("Learned augmentation: augmenter SGD learning rate (default 0.2).")]
+    public double? AugmenterLr { get; init; }
+
+    /// <summary>Augmenter momentum.</summary>
+    [CommandOption("--augmenter-momentum <M>")]
+    [Description("Learned augmentation: augmenter SGD momentum (default 0.9).")]
+    public double? AugmenterMomentum { get; init; }
+
+    /// <summary>Augmenter weight decay.</summary>
+    [CommandOption("--augmenter-weight-decay <WD>")]
+    [Description("Learned augmentation: augmenter weight decay (default 0.01).")]
+    public double? AugmenterWeightDecay { get; init; }
+
+    /// <summary>Augmenter parametrization.</summary>
+    [CommandOption("--augmenter-kind <KIND>")]
+    [Description("Learned augmentation: ranges (default; learned per-parameter ranges with uniform noise) or mlp (the paper's noise-conditioned MLP).")]
+    public string? AugmenterKind { get; init; }
+
+    /// <summary>Apply probability.</summary>
+    [CommandOption("--apply-probability <P>")]
+    [Description("Learned augmentation: share of images the augmenter transforms; the rest pass untouched (default 1).")]
+    public double? ApplyProbability { get; init; }
+
+    /// <summary>Device.</summary>
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu (default) or cuda.")]
+    public string? Device { get; init; }
+
+    /// <summary>Threads.</summary>
+    [CommandOption("--threads <T>")]
+    [Description("CPU threads (default: all cores).")]
+    public int? Threads { get; init; }
+
+    /// <summary>Cache directory.</summary>
+    [CommandOption("--cache-dir <DIR>")]
+    [Description("Where decoded image folders are cached (default: $DABO_CACHE_DIR, else ~/.cache/dabo).")]
+    public string? CacheDir { get; init; }
+
+    /// <summary>Builds the run configuration from the defaults and the given flags.</summary>
+    public TrainingConfig ToConfig(TrainingConfig? baseConfig = null)
+    {
+        var b = baseConfig ?? Defaults;
+        var config = b with
+        {
+            Dataset = Dataset ?? b.Dataset,
+            Model = Model ?? b.Model,
+            Augment = Augment ?? b.Augment,
+            TrainSize = TrainSize is null ? b.TrainSize : TrainSize == 0 ? null : TrainSize,
+            ValRatio = ValRatio ?? b.ValRatio,
+            TrainOnValidation = TrainOnValidation || b.TrainOnValidation,
+            Epochs = Epochs ?? b.Epochs,
+            BatchSize = BatchSize ?? b.BatchSize,
+            Lr = Lr ?? b.Lr,
+            Momentum = Momentum ?? b.Momentum,
+            WeightDecay = WeightDecay ?? b.WeightDecay,
+            Nesterov = Nesterov || b.Nesterov,
+            Schedule = Schedule ?? b.Schedule,
+            WarmupEpochs = WarmupEpochs ?? b.WarmupEpochs,
+            Seed = Seed ?? b.Seed,
+            DataSeed = DataSeed ?? b.DataSeed,
+            Flip = !NoFlip && b.Flip,
+            InnerSteps = InnerSteps ?? b.InnerSteps,
+            Hypergrad = Hypergrad ?? b.Hypergrad,
+            AugmenterLr = AugmenterLr ?? b.AugmenterLr,
+            AugmenterMomentum = AugmenterMomentum ?? b.AugmenterMomentum,
+            AugmenterWeightDecay = AugmenterWeightDecay ?? b.AugmenterWeightDecay,
+            AugmenterKind = AugmenterKind ?? b.AugmenterKind,
+            ApplyProbability = ApplyProbability ?? b.ApplyProbability,
+            Device = Device ?? b.Device,
+        };
+        config.Validate();
+        return config;
+    }
+}
