@@ -212,10 +212,12 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
     public void SetGeneratorState(Tensor state) => _generator.set_state(state);
 
     /// <summary>Identity values of <see cref="Specs"/> as a <c>[P]</c> tensor.</summary>
-    protected Tensor IdentityVector() => tensor(_identity, dtype: ScalarType.Float32);
+    /// <param name="like">A tensor whose dtype and device the vector takes.</param>
+    protected Tensor IdentityVector(Tensor like) => tensor(_identity, dtype: like.dtype, device: like.device);
 
     /// <summary>Maximal ranges of <see cref="Specs"/> as a <c>[P]</c> tensor.</summary>
-    protected Tensor RangeVector() => tensor(_range, dtype: ScalarType.Float32);
+    /// <param name="like">A tensor whose dtype and device the vector takes.</param>
+    protected Tensor RangeVector(Tensor like) => tensor(_range, dtype: like.dtype, device: like.device);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

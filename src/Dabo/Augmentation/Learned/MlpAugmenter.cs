@@ -70,7 +70,8 @@ public sealed class MlpAugmenter : Augmenter
     public override Tensor GenerateParameters(Tensor noise)
     {
         using var scope = NewDisposeScope();
-        var bounded = _mlp.forward(noise.to_type(ScalarType.Float32)).tanh();
-        return (IdentityVector() + RangeVector() * bounded).MoveToOuterDisposeScope();
+        var like = parameters().First();
+        var bounded = _mlp.forward(noise.to(like.dtype, like.device)).tanh();
+        return (IdentityVector(bounded) + RangeVector(bounded) * bounded).MoveToOuterDisposeScope();
     }
 }

@@ -15,8 +15,10 @@ namespace Dabo.Augmentation.Learned;
 /// </summary>
 public sealed class RangeAugmenter : Augmenter
 {
-    private readonly Parameter _center;
-    private readonly Parameter _spread;
+    // Looked up by name at each use: Module.to(dtype or device) replaces registered tensors.
+    private Parameter Center => get_parameter("center")!;
+
+    private Parameter Spread => get_parameter("spread")!;
 
     /// <summary>Creates the augmenter.</summary>
     /// <param name="kind">Registry name.</param>
@@ -27,18 +29,16 @@ public sealed class RangeAugmenter : Augmenter
         : base(kind, channels, specs, specs.Count, options)
     {
         double rho = Math.Log(options.InitialSpread / (1 - options.InitialSpread));
-        _center = new Parameter(zeros(specs.Count), requires_grad: true);
-        _spread = new Parameter(full(specs.Count, rho), requires_grad: true);
-        register_parameter("center", _center);
-        register_parameter("spread", _spread);
+        register_parameter("center", new Parameter(zeros(specs.Count), requires_grad: true));
+        register_parameter("spread", new Parameter(full(specs.Count, rho), requires_grad: true));
     }
 
     /// <summary>Current centre offsets c ∈ (−1, 1), as fractions of each maximal range (no gradient).</summary>
     public double[] Centers()
     {
         using var noGrad = no_grad();
-        using var c = _center.tanh();
-        return c.data<float>().Select(v => (double)v).ToArray();
+        using var c = Center.tanh().to_type(ScalarType.Float64);
+        return c.data<double>().Select(v => (double)v).ToArray();
     }
 
     /// <summary>Current half-widths a ∈ (0, 1), as fractions of each maximal range (no gradient).</summary>
@@ -46,17 +46,17 @@ public sealed class RangeAugmenter : Augmenter
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var a = (1 - _center.tanh().abs()) * _spread.sigmoid();
-        return a.data<float>().Select(v => (double)v).ToArray();
+        var a = ((1 - Center.tanh().abs()) * Spread.sigmoid()).to_type(ScalarType.Float64);
+        return a.data<double>().ToArray();
     }
 
     /// <inheritdoc />
     public override Tensor GenerateParameters(Tensor noise)
     {
         using var scope = NewDisposeScope();
-        var c = _center.tanh();
-        var a = (1 - c.abs()) * _spread.sigmoid();
-        var u = noise.to_type(ScalarType.Float32);
-        return (IdentityVector() + RangeVector() * (c + a * u)).MoveToOuterDisposeScope();
+        var c = Center.tanh();
+        var a = (1 - c.abs()) * Spread.sigmoid();
+        var u = noise.to(c.dtype, c.device);
+        return (IdentityVector(c) + RangeVector(c) * (c + a * u)).MoveToOuterDisposeScope();
     }
 }
