@@ -1,6 +1,6 @@
-using TorchSharp;
 using Dabo.Data;
 using Dabo.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Training;

@@ -1,8 +1,8 @@
-using TorchSharp;
 using System.Text.Json;
 using Dabo.Augmentation.Learned;
 using Dabo.IO;
 using Dabo.Training.Bilevel;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Training;
