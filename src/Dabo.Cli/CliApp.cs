@@ -10,15 +10,38 @@ public static class CliApp
     /// <summary>Exit code for bad input (a file, flag or configuration the user can fix).</summary>
     public const int UsageError = 2;
 
+    /// <summary>The arguments of the current invocation (for reports that quote the command).</summary>
+    public static IReadOnlyList<string> Arguments { get; private set; } = [];
+
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
     public static int Run(string[] args)
     {
+        Arguments = args;
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("dabo");
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs learned-affine, same seed; table and report.")
+                .WithExample("demo")
+                .WithExample("demo", "--epochs", "100", "--out", "runs/demo100");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Run methods × seeds (resumable) and write results.md, results.json and report.html.")
+                .WithExample("compare", "--dataset", "fashion-mnist", "--train-size", "1000", "--model", "small-cnn", "--methods", "none,standard,trivialaugment,learned-affine", "--seeds", "2", "--epochs", "10", "--out", "runs/cmp")
+                .WithExample("compare", "--methods", "none,grid:random-affine,learned-affine", "--grid", "0,0.5,1", "--out", "runs/cmp-grid");
+            config.AddCommand<GridSearchCommand>("grid-search")
+                .WithDescription("The grid-search baseline: one classifier per magnitude, best by validation accuracy, total cost reported.")
+                .WithExample("grid-search", "--family", "random-affine", "--grid", "0,0.25,0.5,0.75,1", "--seeds", "1", "--out", "runs/grid");
+            config.AddCommand<PreviewCommand>("preview")
+                .WithDescription("Write a PNG of training images beside their augmented versions (a run's augmenter, or any method).")
+                .WithExample("preview", "--run", "runs/demo/runs/learned-affine/seed-0", "--images", "32", "--out", "preview.png")
+                .WithExample("preview", "--augment", "trivialaugment", "--dataset", "fashion-mnist", "--out", "ta.png");
+            config.AddCommand<EvalCommand>("eval")
+                .WithDescription("Accuracy, per-class accuracy and confusion matrix of a run's classifier; optional test-time augmentation.")
+                .WithExample("eval", "--run", "runs/demo/runs/learned-affine/seed-0")
+                .WithExample("eval", "--run", "runs/x", "--tta", "8", "--json");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one classifier with one augmentation method (fixed, learned by bilevel optimization, or transferred).")
                 .WithExample("train", "--dataset", "fashion-mnist", "--train-size", "1000", "--augment", "none", "--epochs", "30", "--out", "runs/none")

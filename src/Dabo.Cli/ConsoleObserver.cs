@@ -40,7 +40,7 @@ public sealed class ConsoleObserver : ITrainingObserver
     }
 
     /// <inheritdoc />
-    public void RunStarted(TrainingConfig config, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs)
+    public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs)
     {
         _stepsPerEpoch = stepsPerEpoch;
         if (_task is not null)

@@ -9,6 +9,16 @@ public class RunSettings : CommandSettings
 {
     private static readonly TrainingConfig Defaults = new();
 
+    /// <summary>Configuration file.</summary>
+    [CommandOption("--config <FILE>")]
+    [Description("JSON file of training settings (snake_case keys as in a run's config.json); flags override it; unknown keys are errors.")]
+    public string? Config { get; init; }
+
+    /// <summary>TensorBoard directory.</summary>
+    [CommandOption("--tensorboard <DIR>")]
+    [Description("Also write TensorBoard event files (scalars and augmentation grids) below DIR.")]
+    public string? TensorBoard { get; init; }
+
     /// <summary>Dataset.</summary>
     [CommandOption("-d|--dataset <PATH>")]
     [Description("Dataset directory or archive, or 'fashion-mnist' (default).")]
@@ -144,10 +154,24 @@ public class RunSettings : CommandSettings
     [Description("Where decoded image folders are cached (default: $DABO_CACHE_DIR, else ~/.cache/dabo).")]
     public string? CacheDir { get; init; }
 
-    /// <summary>Builds the run configuration from the defaults and the given flags.</summary>
+    /// <summary>Reads a <c>--config</c> file.</summary>
+    public static TrainingConfig LoadConfigFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DaboException($"--config {path}: no such file");
+        }
+        return TrainingConfig.FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>The observers for a run: console progress plus TensorBoard when asked.</summary>
+    public ITrainingObserver Observer(ConsoleObserver console) =>
+        TensorBoard is null ? console : new CompositeObserver(console, new Dabo.Experiments.TensorBoardObserver(TensorBoard));
+
+    /// <summary>Builds the run configuration from the defaults (or <c>--config</c>) and the given flags.</summary>
     public TrainingConfig ToConfig(TrainingConfig? baseConfig = null)
     {
-        var b = baseConfig ?? Defaults;
+        var b = baseConfig ?? (Config is null ? Defaults : LoadConfigFile(Config));
         var config = b with
         {
             Dataset = Dataset ?? b.Dataset,

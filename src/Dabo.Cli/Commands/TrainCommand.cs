@@ -37,14 +37,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         var config = settings.ToConfig();
         var observer = new ConsoleObserver(settings.Quiet);
-        var trainer = new Trainer(config, settings.Out, observer) { Threads = settings.Threads, CacheDirectory = settings.CacheDir };
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += handler;
+        var trainer = new Trainer(config, settings.Out, settings.Observer(observer)) { Threads = settings.Threads, CacheDirectory = settings.CacheDir };
+        using var cancel = new CancelOnCtrlC(cancellationToken);
         try
         {
             var summary = observer.Run($"training {config.Augment}", () => trainer.Run(settings.Resume, cancel.Token));
@@ -59,10 +53,6 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             Console.Error.WriteLine($"dabo: interrupted; the last finished epoch is checkpointed, continue with the same flags and --resume");
             return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= handler;
         }
     }
 }

@@ -6,8 +6,8 @@ namespace Dabo.Training;
 /// </summary>
 public interface ITrainingObserver
 {
-    /// <summary>The run starts (or resumes after <paramref name="completedEpochs"/> epochs).</summary>
-    void RunStarted(TrainingConfig config, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs);
+    /// <summary>The run in <paramref name="runDirectory"/> starts (or resumes after <paramref name="completedEpochs"/> epochs).</summary>
+    void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs);
 
     /// <summary>One optimizer step finished.</summary>
     void StepCompleted(int epoch, int step, int stepsPerEpoch, double loss, double lr);
@@ -26,7 +26,7 @@ public sealed class SilentObserver : ITrainingObserver
     public static readonly SilentObserver Instance = new();
 
     /// <inheritdoc />
-    public void RunStarted(TrainingConfig config, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) { }
+    public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) { }
 
     /// <inheritdoc />
     public void StepCompleted(int epoch, int step, int stepsPerEpoch, double loss, double lr) { }

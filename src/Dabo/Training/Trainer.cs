@@ -84,7 +84,7 @@ public sealed class Trainer
         {
             _run.WriteMetrics(metrics);
         }
-        _observer.RunStarted(_config, data.Train.Count, data.Validation.Count, data.Test.Count, sampler.BatchesPerEpoch, state.Epoch);
+        _observer.RunStarted(_config, _run.Path, data.Train.Count, data.Validation.Count, data.Test.Count, sampler.BatchesPerEpoch, state.Epoch);
 
         using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)

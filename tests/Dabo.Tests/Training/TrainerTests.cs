@@ -22,7 +22,7 @@ public class TrainerTests
 
     private sealed class StopAfter(int epoch, CancellationTokenSource cancel) : ITrainingObserver
     {
-        public void RunStarted(TrainingConfig config, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) { }
+        public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) { }
 
         public void StepCompleted(int epoch, int step, int stepsPerEpoch, double loss, double lr) { }
 

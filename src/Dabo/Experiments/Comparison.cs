@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using Dabo.Training;
+
+namespace Dabo.Experiments;
+
+/// <summary>
+/// Runs every method × seed with one base configuration, sequentially and resumably: a finished
+/// run (with <c>summary.json</c>) is reused, an interrupted one resumes from its checkpoint. The
+/// method <c>grid:FAMILY</c> stands for a whole <see cref="GridSearch"/> whose cost counts in full.
+/// </summary>
+public sealed partial class Comparison
+{
+    private readonly TrainingConfig _baseConfig;
+    private readonly IReadOnlyList<string> _methods;
+    private readonly IReadOnlyList<int> _seeds;
+    private readonly string _directory;
+
+    /// <summary>Creates a comparison.</summary>
+    /// <param name="baseConfig">Everything but method and seed.</param>
+    /// <param name="methods">Methods to compare (e.g. <c>none</c>, <c>trivialaugment</c>, <c>learned-affine</c>, <c>grid:random-affine</c>).</param>
+    /// <param name="seeds">Training seeds.</param>
+    /// <param name="directory">Output directory (runs go to <c>runs/METHOD/seed-S</c>).</param>
+    public Comparison(TrainingConfig baseConfig, IReadOnlyList<string> methods, IReadOnlyList<int> seeds, string directory)
+    {
+        if (methods.Count == 0 || methods.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new DaboException("--methods: give a comma-separated list, e.g. none,standard,learned-affine");
+        }
+        if (methods.Distinct(StringComparer.Ordinal).Count() != methods.Count)
+        {
+            throw new DaboException($"--methods: '{string.Join(",", methods)}' names a method twice");
+        }
+        if (seeds.Count == 0)
+        {
+            throw new DaboException("--seeds: must be at least 1");
+        }
+        foreach (var method in methods.Where(m => !m.StartsWith("grid:", StringComparison.Ordinal)))
+        {
+            MethodPlan.Parse(method);
+        }
+        _baseConfig = baseConfig;
+        _methods = methods;
+        _seeds = seeds;
+        _directory = directory;
+    }
+
+    /// <summary>Magnitudes tried by <c>grid:…</c> methods.</summary>
+    public IReadOnlyList<double> Grid { get; init; } = GridSearch.DefaultGrid;
+
+    /// <summary>Decoded-image cache directory (null: default).</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>CPU threads (null: all cores).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Called before each run starts: method, seed, whether it resumes.</summary>
+    public Action<string, int, bool>? RunStarting { get; init; }
+
+    /// <summary>Runs what is missing, then writes and returns the aggregated results.</summary>
+    public ComparisonResults Run(ITrainingObserver? observer, string command, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(_directory);
+        var runs = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var method in _methods)
+        {
+            if (method.StartsWith("grid:", StringComparison.Ordinal))
+            {
+                var search = new GridSearch(_baseConfig, method["grid:".Length..], Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)))
+                {
+                    CacheDirectory = CacheDirectory,
+                    Threads = Threads,
+                    RunStarting = RunStarting,
+                };
+                var outcome = search.Run(observer, cancellationToken);
+                runs.Add(new(method, outcome.BestRuns));
+                totals[method] = outcome.TotalWallSeconds;
+                continue;
+            }
+            var dirs = new List<string>();
+            foreach (var seed in _seeds)
+            {
+                string dir = Path.Combine(_directory, "runs", RunLabel(method), $"seed-{seed}");
+                TrainOrReuse(_baseConfig with { Augment = method, Seed = seed }, dir, observer, cancellationToken);
+                dirs.Add(dir);
+            }
+            runs.Add(new(method, dirs));
+        }
+        var results = new ComparisonResults(_baseConfig.Dataset, _baseConfig.Model, _baseConfig.Epochs, _baseConfig.TrainSize,
+            ResultsAggregator.Aggregate(runs, totals), command, ResultsFiles.Versions(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+        ResultsFiles.Write(results, _directory);
+        return results;
+    }
+
+    internal static void TrainOrReuse(TrainingConfig config, string dir, ITrainingObserver? observer, CancellationToken cancellationToken,
+        string? cacheDirectory = null, int? threads = null, Action<string, int, bool>? runStarting = null)
+    {
+        var run = new RunDirectory(dir);
+        if (run.IsRun && run.LoadSummary() is not null && run.LoadConfig() == config)
+        {
+            return; // finished: reuse
+        }
+        bool resume = run.IsRun;
+        runStarting?.Invoke(config.Augment, config.Seed, resume);
+        new Trainer(config, dir, observer) { CacheDirectory = cacheDirectory, Threads = threads }.Run(resume, cancellationToken);
+    }
+
+    private void TrainOrReuse(TrainingConfig config, string dir, ITrainingObserver? observer, CancellationToken cancellationToken) =>
+        TrainOrReuse(config, dir, observer, cancellationToken, CacheDirectory, Threads, RunStarting);
+
+    /// <summary>A file-system-safe folder name for a method.</summary>
+    public static string RunLabel(string method) => UnsafeCharacters().Replace(method, "_");
+
+    [GeneratedRegex("[^A-Za-z0-9.+-]")]
+    private static partial Regex UnsafeCharacters();
+}
