@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+using System.Text;
+using Dabo.IO;
+using ScottPlot;
+using static Dabo.Experiments.Reporting.ReportFormat;
+
+namespace Dabo.Experiments.Reporting;
+
+/// <summary>
+/// Writes the report of a comparison: <c>report.html</c> in the output directory, and beside it in
+/// <c>report/</c> the PNG charts (test and validation accuracy, training loss, learned parameters) and a
+/// copy of each method's <c>augment.png</c>. The page references the images relatively, so the
+/// directory can be moved or archived as a whole. Every file is written atomically, the images before the page.
+/// </summary>
+public static class HtmlReport
+{
+    /// <summary>File name of the page inside the output directory.</summary>
+    public const string PageFile = "report.html";
+
+    /// <summary>Folder of the images, beside the page.</summary>
+    public const string ImageFolder = "report";
+
+    /// <summary>Writes <c>report.html</c> and its images for <paramref name="results"/> into <paramref name="outputDirectory"/>.</summary>
+    public static void Write(ComparisonResults results, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        var methods = results.Methods.Select(MethodRuns.Load).ToList();
+        var images = new ImageWriter(Path.Combine(outputDirectory, ImageFolder));
+        var html = new StringBuilder();
+        Header(html, results);
+        ResultsTable(html, results);
+        LearningCurves(html, methods, images);
+        LearnedParameters(html, methods, images);
+        AugmentationGrids(html, methods, images);
+        html.Append("</body>\n</html>\n");
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, PageFile), html.ToString());
+        images.RemoveStale();
+    }
+
+    private static void Header(StringBuilder html, ComparisonResults r)
+    {
+        string title = $"Dabo comparison: {r.Dataset}, {r.Model}";
+        string trainSize = r.TrainSize is int n ? $"{Integer(n)} training images" : "all training images";
+        html.Append(CultureInvariant($"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{Html(title)}</title>
+            <style>{Css}</style>
+            </head>
+            <body>
+            <h1>{Html(title)}</h1>
+            <p class="meta">{Html(r.Date)} · {Integer(r.Epochs)} epochs · {trainSize} · {Integer(r.Methods.Count)} methods</p>
+            <h2>Command</h2>
+            <pre>{Html(r.Command)}</pre>
+
+            """));
+        if (r.Versions.Count > 0)
+        {
+            html.Append("<table class=\"versions\">\n<tr><th>software</th><th>version</th></tr>\n");
+            foreach (var (name, version) in r.Versions)
+            {
+                html.Append($"<tr><td>{Html(name)}</td><td>{Html(version)}</td></tr>\n");
+            }
+            html.Append("</table>\n");
+        }
+    }
+
+    private static void ResultsTable(StringBuilder html, ComparisonResults r)
+    {
+        html.Append("""
+            <h2>Results</h2>
+            <table class="results">
+            <tr><th>method</th><th>seeds</th><th>test accuracy (%)</th><th>validation accuracy (%)</th><th>test accuracy at best validation epoch (%)</th><th>gain over none (pp)</th><th>wall time per run</th><th>wall time total</th></tr>
+
+            """);
+        double best = r.Methods.Count > 0 ? r.Methods.Max(m => m.TestAccuracyMean) : double.NaN;
+        for (int i = 0; i < r.Methods.Count; i++)
+        {
+            var m = r.Methods[i];
+            string test = PercentMeanStd(m.TestAccuracyMean, m.TestAccuracyStd);
+            string testCell = m.TestAccuracyMean == best ? $"<strong>{test}</strong>" : test;
+            html.Append(CultureInvariant($"""
+                <tr><td class="method"><span class="swatch" style="background:{ReportCharts.CssColor(i)}"></span>{Html(m.Method)}</td><td>{Integer(m.Seeds)}</td><td>{testCell}</td><td>{Optional(m.ValAccuracyMean, Percent)}</td><td>{Percent(m.TestAccuracyAtBestValMean)}</td><td>{Optional(m.GainOverNone, PercentagePoints)}</td><td>{Duration(m.WallSecondsMean)}</td><td>{Duration(m.WallSecondsTotal)}</td></tr>
+
+                """));
+        }
+        html.Append("""
+            </table>
+            <p class="note">Accuracies of the final models, mean ± sample standard deviation over seeds. The best validation epoch is chosen on validation accuracy only; the test split never selects anything. Gain: mean test accuracy minus that of <code>none</code>, in percentage points.</p>
+
+            """);
+    }
+
+    private static void LearningCurves(StringBuilder html, List<MethodRuns> methods, ImageWriter images)
+    {
+        html.Append("<h2>Learning curves</h2>\n<p class=\"note\">Mean over seeds at each epoch.</p>\n");
+        var test = methods.Select((m, i) => new Series(m.Result.Method, i, Scaled(m.Mean(e => e.TestAccuracy), 100))).ToList();
+        var val = methods.Select((m, i) => new Series(m.Result.Method, i, Scaled(m.Mean(e => e.ValAccuracy), 100))).ToList();
+        var loss = methods.SelectMany((m, i) => new[]
+        {
+            new Series(m.Result.Method, i, m.Mean(e => e.TrainLoss)),
+            new Series(m.Result.Method + " (clean)", i, m.Mean(e => e.TrainLossClean), Dashed: true),
+        }).ToList();
+        Chart(html, images, "test-accuracy.png", test, "Test accuracy", "test accuracy (%)", Alignment.LowerRight,
+            "Test accuracy per epoch (mean over seeds).");
+        Chart(html, images, "val-accuracy.png", val, "Validation accuracy", "validation accuracy (%)", Alignment.LowerRight,
+            "Validation accuracy per epoch (mean over seeds).");
+        Chart(html, images, "train-loss.png", loss, "Training loss: augmented images (solid), clean images (dashed)", "cross-entropy loss", Alignment.UpperRight,
+            "Training loss per epoch (mean over seeds): on the augmented images the classifier trained on (solid) and on the clean training images (dashed, where measured).");
+    }
+
+    private static void Chart(StringBuilder html, ImageWriter images, string file, List<Series> series, string title, string yLabel, Alignment legendAt, string caption)
+    {
+        if (series.All(s => s.Curve.IsEmpty))
+        {
+            html.Append($"<p class=\"note\">{Html(title)}: no run recorded it.</p>\n");
+            return;
+        }
+        string src = images.Write(file, ReportCharts.Lines(title, yLabel, series, legendAt));
+        html.Append(CultureInvariant($"""
+            <figure><img src="{src}" width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(title)}"><figcaption>{Html(caption)}</figcaption></figure>
+
+            """));
+    }
+
+    private static void LearnedParameters(StringBuilder html, List<MethodRuns> methods, ImageWriter images)
+    {
+        var learned = methods.Select((m, i) => (Method: m, Index: i, Parameters: m.LearnedParameters()))
+            .Where(x => x.Parameters.Count > 0).ToList();
+        if (learned.Count == 0)
+        {
+            return;
+        }
+        html.Append("<h2>Learned augmentation parameters</h2>\n<p class=\"note\">Each learned transformation parameter per epoch, in its physical unit: the mean over the augmenter's random draws (line) and ± one standard deviation (band, the diversity of the augmentation), from the first seed's run.</p>\n");
+        foreach (var (method, index, parameters) in learned)
+        {
+            string run = method.FirstRunWithMetrics!.Value.Run.Path;
+            html.Append(CultureInvariant($"<h3>{Html(method.Result.Method)}</h3>\n<p class=\"note\">Run <code>{Html(run)}</code>.</p>\n<div class=\"params\">\n"));
+            for (int p = 0; p < parameters.Count; p++)
+            {
+                var parameter = parameters[p];
+                string title = $"{method.Result.Method}: {parameter.Name}";
+                string src = images.Write(CultureInvariant($"params-{index}-{p}.png"), ReportCharts.Parameter(title, parameter, index));
+                html.Append(CultureInvariant($"""<img src="{src}" width="{ReportCharts.SmallWidth}" height="{ReportCharts.SmallHeight}" alt="{Html(title)}">""")).Append('\n');
+            }
+            html.Append("</div>\n");
+        }
+    }
+
+    private static void AugmentationGrids(StringBuilder html, List<MethodRuns> methods, ImageWriter images)
+    {
+        html.Append("<h2>Augmented training images</h2>\n<p class=\"note\">Top row: training images; bottom row: what the classifier saw after augmentation, at the end of the first seed's run.</p>\n");
+        for (int i = 0; i < methods.Count; i++)
+        {
+            var method = methods[i];
+            if (method.FirstRunWithAugmentImage is not { } run)
+            {
+                html.Append($"<p class=\"note\">{Html(method.Result.Method)}: no <code>augment.png</code> in its run directories.</p>\n");
+                continue;
+            }
+            byte[] png = File.ReadAllBytes(run.AugmentImageFile);
+            string src = images.Write(CultureInvariant($"augment-{i}.png"), png);
+            string size = PngSize(png) is (int w, int h) ? DisplaySize(w, h) : "";
+            html.Append(CultureInvariant($"""
+                <figure class="grid"><img src="{src}"{size} alt="{Html(method.Result.Method)}: augmented training images"><figcaption><strong>{Html(method.Result.Method)}</strong> — originals (top) and augmented (bottom), <code>{Html(run.AugmentImageFile)}</code></figcaption></figure>
+
+                """));
+        }
+    }
+
+    /// <summary>Width and height of a PNG from its IHDR chunk, or null if the bytes are not a PNG.</summary>
+    private static (int Width, int Height)? PngSize(byte[] png) =>
+        png.Length >= 24 && png.AsSpan(0, 8).SequenceEqual(PngSignature)
+            ? (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)))
+            : null;
+
+    /// <summary>Small grids (28-pixel images) are shown enlarged by a whole factor, so they stay sharp and readable.</summary>
+    private static string DisplaySize(int width, int height)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            return "";
+        }
+        int factor = Math.Clamp(1100 / width, 1, 4);
+        int w = width * factor, h = height * factor;
+        if (w > 1200)
+        {
+            (w, h) = (1200, (int)((long)height * 1200 / width));
+        }
+        return CultureInvariant($" width=\"{w}\" height=\"{h}\"");
+    }
+
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static Curve Scaled(Curve c, double factor) => c with { Values = [.. c.Values.Select(v => v * factor)] };
+
+    private static string Optional(double? value, Func<double, string> format) => value is double v ? format(v) : "–";
+
+    private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
+
+    private const string Css = """
+
+        body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222; max-width: 1180px; margin: 2em auto; padding: 0 1.5em; line-height: 1.45; }
+        h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+        h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+        h3 { font-size: 1.05em; margin: 1.4em 0 0.3em; }
+        .meta, .note { color: #555; font-size: 0.92em; }
+        pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 4px; padding: 0.7em 1em; white-space: pre-wrap; word-break: break-all; }
+        table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.93em; }
+        th, td { border-bottom: 1px solid #e1e4e8; padding: 0.35em 0.8em; text-align: right; }
+        th { background: #f6f8fa; font-weight: 600; vertical-align: bottom; }
+        td:first-child, th:first-child { text-align: left; }
+        table.results td { font-variant-numeric: tabular-nums; white-space: nowrap; }
+        table.versions td, table.versions th { text-align: left; }
+        .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; margin-right: 0.5em; vertical-align: baseline; }
+        figure { margin: 1.2em 0; }
+        figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; max-width: 800px; }
+        img { max-width: 100%; height: auto; }
+        .params { display: flex; flex-wrap: wrap; gap: 0.8em; }
+        figure.grid img { image-rendering: pixelated; border: 1px solid #ddd; }
+        code { font-size: 0.92em; }
+
+        """;
+}
