@@ -17,6 +17,8 @@ public static class CliApp
     public static int Run(string[] args)
     {
         Arguments = args;
+        // Bind Spectre's console to the current standard output (which tests may redirect between runs).
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var app = new CommandApp();
         app.Configure(config =>
         {
