@@ -89,6 +89,11 @@ public class RunSettings : CommandSettings
     [Description("Epochs of linear learning-rate warm-up (default 0).")]
     public double? WarmupEpochs { get; init; }
 
+    /// <summary>Test evaluation interval.</summary>
+    [CommandOption("--test-every <N>")]
+    [Description("Evaluate the test split every N epochs and after the last (default 1); validation is evaluated every epoch. Larger N saves time on big test sets.")]
+    public int? TestEvery { get; init; }
+
     /// <summary>Seed.</summary>
     [CommandOption("-s|--seed <S>")]
     [Description("Seed of initialization, batch order and augmentation noise (default 0).")]
@@ -188,6 +193,7 @@ public class RunSettings : CommandSettings
             Nesterov = Nesterov || b.Nesterov,
             Schedule = Schedule ?? b.Schedule,
             WarmupEpochs = WarmupEpochs ?? b.WarmupEpochs,
+            TestEvery = TestEvery ?? b.TestEvery,
             Seed = Seed ?? b.Seed,
             DataSeed = DataSeed ?? b.DataSeed,
             Flip = !NoFlip && b.Flip,

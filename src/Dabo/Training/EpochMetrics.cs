@@ -29,11 +29,11 @@ public sealed record EpochMetrics
     /// <summary>Validation accuracy (0–1); null without a validation split.</summary>
     public double? ValAccuracy { get; init; }
 
-    /// <summary>Test loss.</summary>
-    public double TestLoss { get; init; }
+    /// <summary>Test loss; null in epochs where the test split was not evaluated (<c>--test-every</c>).</summary>
+    public double? TestLoss { get; init; }
 
-    /// <summary>Test accuracy (0–1).</summary>
-    public double TestAccuracy { get; init; }
+    /// <summary>Test accuracy (0–1); null in epochs where the test split was not evaluated.</summary>
+    public double? TestAccuracy { get; init; }
 
     /// <summary>Wall seconds of this epoch (training and evaluation).</summary>
     public double Seconds { get; init; }

@@ -18,7 +18,7 @@ public sealed class Trainer
 {
     private const string CheckpointMagic = "DABO-CHECKPOINT-v1";
     private const int PreviewImages = 16;
-    private const int CleanTrainEvalImages = 2000;
+    private const int CleanTrainEvalImages = 1000;
 
     private readonly TrainingConfig _config;
     private readonly RunDirectory _run;
@@ -120,7 +120,8 @@ public sealed class Trainer
             }
 
             step.Flush();
-            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null);
+            bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
+            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null, evaluateTest);
             WritePreview(step, fixedAugmentation, data.Train, previewIndex, augmentGenerator, device);
             state.Seconds += watch.Elapsed.TotalSeconds;
             line = step.CompleteEpoch(line with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3) });
@@ -130,7 +131,6 @@ public sealed class Trainer
             {
                 state.BestVal = line.ValAccuracy ?? double.NaN;
                 state.BestEpoch = epoch;
-                state.TestAtBest = line.TestAccuracy;
                 AtomicFile.Write(_run.BestModelFile, s => { using var w = new BinaryWriter(s); model.save(w); });
             }
             state.Epoch = epoch;
@@ -143,6 +143,7 @@ public sealed class Trainer
         AtomicFile.Write(_run.ModelFile, s => { using var w = new BinaryWriter(s); model.save(w); });
         step.SaveArtifacts(_run);
         var last = metrics[^1];
+        double testAtBest = TestAccuracyOf(_run.BestModelFile, data, device);
         var summary = new RunSummary
         {
             Method = _config.Augment,
@@ -154,10 +155,10 @@ public sealed class Trainer
             ValImages = data.Validation.Count,
             TestImages = data.Test.Count,
             ValAccuracy = last.ValAccuracy,
-            TestAccuracy = last.TestAccuracy,
+            TestAccuracy = last.TestAccuracy ?? double.NaN,
             BestValEpoch = state.BestEpoch,
             BestValAccuracy = data.Validation.Count > 0 ? state.BestVal : null,
-            TestAccuracyAtBestVal = state.TestAtBest,
+            TestAccuracyAtBestVal = testAtBest,
             WallSeconds = Math.Round(state.Seconds, 2),
             SecondsPerEpoch = Math.Round(state.Seconds / _config.Epochs, 3),
             Augmenter = last.Augmenter,
@@ -166,10 +167,19 @@ public sealed class Trainer
         return summary;
     }
 
-    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean)
+    // The best-validation model, reloaded and evaluated on the test split once, at the end.
+    private double TestAccuracyOf(string modelFile, PreparedData data, Device device)
+    {
+        using var best = ModelRegistry.Create(_config.Model, data.Channels, data.ClassNames.Count);
+        best.load(modelFile);
+        best.to(device);
+        return Math.Round(Evaluator.Evaluate(best, data.Test, data.Normalize, device).Accuracy, 6);
+    }
+
+    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean, bool evaluateTest)
     {
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
-        var test = Evaluator.Evaluate(model, data.Test, Normalize, device);
+        var test = evaluateTest ? Evaluator.Evaluate(model, data.Test, Normalize, device) : null;
         var val = data.Validation.Count > 0 ? Evaluator.Evaluate(model, data.Validation, Normalize, device) : null;
         var clean = measureClean ? Evaluator.Evaluate(model, data.Train, Normalize, device, maxImages: CleanTrainEvalImages) : null;
         return new EpochMetrics
@@ -182,8 +192,8 @@ public sealed class Trainer
             TrainAccuracyClean = clean is null ? null : Math.Round(clean.Accuracy, 6),
             ValLoss = val is null ? null : Math.Round(val.Loss, 6),
             ValAccuracy = val is null ? null : Math.Round(val.Accuracy, 6),
-            TestLoss = Math.Round(test.Loss, 6),
-            TestAccuracy = Math.Round(test.Accuracy, 6),
+            TestLoss = test is null ? null : Math.Round(test.Loss, 6),
+            TestAccuracy = test is null ? null : Math.Round(test.Accuracy, 6),
         };
     }
 
@@ -212,7 +222,6 @@ public sealed class Trainer
         public long GlobalStep;
         public double BestVal = double.NegativeInfinity;
         public int BestEpoch;
-        public double TestAtBest;
         public double Seconds;
     }
 
@@ -227,7 +236,6 @@ public sealed class Trainer
             w.Write(state.GlobalStep);
             w.Write(state.BestVal);
             w.Write(state.BestEpoch);
-            w.Write(state.TestAtBest);
             w.Write(state.Seconds);
             model.save(w);
             foreach (var buffer in optimizer.Buffers)
@@ -275,7 +283,6 @@ public sealed class Trainer
                 GlobalStep = r.ReadInt64(),
                 BestVal = r.ReadDouble(),
                 BestEpoch = r.ReadInt32(),
-                TestAtBest = r.ReadDouble(),
                 Seconds = r.ReadDouble(),
             };
             model.load(r);

@@ -55,6 +55,9 @@ public sealed record TrainingConfig
     /// <summary>Epochs of linear learning-rate warm-up.</summary>
     public double WarmupEpochs { get; init; }
 
+    /// <summary>Evaluate the test split every this many epochs (and always after the last); validation is evaluated every epoch.</summary>
+    public int TestEvery { get; init; } = 1;
+
     /// <summary>Seed of initialization, batch order and augmentation noise.</summary>
     public int Seed { get; init; }
 
@@ -128,6 +131,10 @@ public sealed record TrainingConfig
         if (WarmupEpochs < 0 || WarmupEpochs >= Epochs)
         {
             throw new DaboException($"--warmup-epochs {WarmupEpochs}: must be in [0, epochs)");
+        }
+        if (TestEvery <= 0)
+        {
+            throw new DaboException($"--test-every {TestEvery}: must be positive");
         }
         if (InnerSteps <= 0)
         {

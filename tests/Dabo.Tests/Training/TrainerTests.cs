@@ -106,6 +106,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Test_split_is_evaluated_every_n_epochs_and_after_the_last()
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var summary = new Trainer(Config(dir.Combine("data"), epochs: 3) with { TestEvery = 2 }, dir.Combine("run")).Run();
+        var metrics = new RunDirectory(dir.Combine("run")).LoadMetrics();
+        Assert.Null(metrics[0].TestAccuracy);
+        Assert.NotNull(metrics[1].TestAccuracy);
+        Assert.NotNull(metrics[2].TestAccuracy);
+        Assert.All(metrics, m => Assert.NotNull(m.ValAccuracy));
+        Assert.Equal(metrics[2].TestAccuracy, summary.TestAccuracy);
+        Assert.InRange(summary.TestAccuracyAtBestVal, 0.25, 1);
+    }
+
+    [Fact]
     public void Divergence_names_epoch_and_step()
     {
         using var dir = new TempDirectory();
