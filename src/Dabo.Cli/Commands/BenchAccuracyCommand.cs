@@ -1,0 +1,95 @@
+using System.ComponentModel;
+using Dabo.Experiments.Benchmarks;
+using Spectre.Console.Cli;
+
+namespace Dabo.Cli.Commands;
+
+/// <summary><c>dabo bench accuracy</c>: the low-data accuracy benchmark (Fashion-MNIST 1k, CIFAR-10 4k).</summary>
+public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings>
+{
+    /// <summary>Options of <c>dabo bench accuracy</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Quick mode.</summary>
+        [CommandOption("--quick")]
+        [Description("One seed, fewer epochs, fewer CIFAR-10 methods: about a quarter of an hour on 2 cores.")]
+        public bool Quick { get; init; }
+
+        /// <summary>Protocols.</summary>
+        [CommandOption("--protocols <LIST>")]
+        [Description("Comma-separated subset of fashion-mnist,cifar10 (default both).")]
+        public string? Protocols { get; init; }
+
+        /// <summary>CIFAR-10 path.</summary>
+        [CommandOption("--cifar10 <PATH>")]
+        [Description("CIFAR-10 dataset (default ../shared/data/cifar10-jpg.tar.gz).")]
+        public string Cifar10 { get; init; } = AccuracyProtocol.SharedCifar10;
+
+        /// <summary>Output.</summary>
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Output directory (default runs/bench-accuracy, or runs/bench-accuracy-quick).")]
+        public string? Out { get; init; }
+
+        /// <summary>Threads.</summary>
+        [CommandOption("--threads <T>")]
+        [Description("CPU threads (default: all cores).")]
+        public int? Threads { get; init; }
+
+        /// <summary>Quiet.</summary>
+        [CommandOption("-q|--quiet")]
+        [Description("Print only the tables.")]
+        public bool Quiet { get; init; }
+    }
+
+    /// <summary>A relative path that does not exist from the working directory is tried from the repository root.</summary>
+    public static string RepositoryPath(string path)
+    {
+        if (Path.IsPathRooted(path) || File.Exists(path) || Directory.Exists(path))
+        {
+            return path;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dabo.slnx")))
+            {
+                return Path.GetFullPath(Path.Combine(dir.FullName, path));
+            }
+        }
+        return path;
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var protocols = AccuracyProtocol.Create(settings.Quick, RepositoryPath(settings.Cifar10));
+        if (settings.Protocols is not null)
+        {
+            var wanted = settings.Protocols.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (var w in wanted.Where(w => protocols.All(p => p.Name != w)))
+            {
+                throw new DaboException($"--protocols: unknown protocol '{w}'; use fashion-mnist and/or cifar10");
+            }
+            protocols = protocols.Where(p => wanted.Contains(p.Name)).ToList();
+        }
+        string output = settings.Out ?? Path.Combine("runs", settings.Quick ? "bench-accuracy-quick" : "bench-accuracy");
+        using var cancel = new CancelOnCtrlC(cancellationToken);
+        try
+        {
+            var all = AccuracyBenchmark.Run(protocols, output, CommandLine.Current("accuracy"), new ConsoleObserver(settings.Quiet),
+                settings.Quiet ? null : (p, m, s, r) => Console.WriteLine($"== {p}: {m}, seed {s}{(r ? " (resuming)" : "")}"),
+                settings.Threads, null, cancel.Token);
+            foreach (var (protocol, results) in all)
+            {
+                Console.WriteLine(protocol.Name);
+                CompareCommand.Show(results);
+            }
+            Console.WriteLine($"wrote {Path.Combine(output, "accuracy.md")} and a report.html per protocol");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("dabo: interrupted; run the same command again to continue (finished runs are reused)");
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+using Dabo.IO;
+using Dabo.Training;
+
+namespace Dabo.Experiments.Benchmarks;
+
+/// <summary>
+/// <c>dabo bench accuracy</c>: runs each protocol as a resumable <see cref="Comparison"/> in
+/// <c>OUT/PROTOCOL</c> and writes <c>OUT/accuracy.md</c>, the tables the README shows.
+/// </summary>
+public static class AccuracyBenchmark
+{
+    /// <summary>Runs the protocols (finished runs are reused) and returns their results.</summary>
+    public static IReadOnlyList<(AccuracyProtocol Protocol, ComparisonResults Results)> Run(IReadOnlyList<AccuracyProtocol> protocols, string directory,
+        string command, ITrainingObserver? observer, Action<string, string, int, bool>? runStarting, int? threads, string? cacheDirectory,
+        CancellationToken cancellationToken)
+    {
+        var all = new List<(AccuracyProtocol, ComparisonResults)>();
+        foreach (var protocol in protocols)
+        {
+            var comparison = new Comparison(protocol.Config, protocol.Methods, protocol.Seeds, Path.Combine(directory, protocol.Name))
+            {
+                Grid = protocol.Grid,
+                Threads = threads,
+                CacheDirectory = cacheDirectory,
+                RunStarting = runStarting is null ? null : (m, s, r) => runStarting(protocol.Name, m, s, r),
+            };
+            var results = comparison.Run(observer, command, cancellationToken);
+            Reporting.HtmlReport.Write(results, Path.Combine(directory, protocol.Name));
+            all.Add((protocol, results));
+            AtomicFile.WriteAllText(Path.Combine(directory, "accuracy.md"), Markdown(all, command));
+        }
+        return all;
+    }
+
+    /// <summary>All protocols' tables with the command and date.</summary>
+    public static string Markdown(IReadOnlyList<(AccuracyProtocol Protocol, ComparisonResults Results)> all, string command)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Produced by `{command}` on {DateTime.UtcNow:yyyy-MM-dd} (2-core CPU machine).");
+        foreach (var (protocol, results) in all)
+        {
+            var c = protocol.Config;
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"### {protocol.Name}: {c.TrainSize} training images ({c.ValRatio:P0} held out for validation), `{c.Model}`, batch {c.BatchSize}, {c.Epochs} epochs, seeds {string.Join(", ", protocol.Seeds)}");
+            sb.AppendLine();
+            sb.AppendLine("| method | test accuracy % (mean ± std) | gain over none (pts) | wall s / run | total wall s |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var r in results.Methods)
+            {
+                string gain = r.GainOverNone is double g ? (g * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "–";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {ResultsFiles.Percent(r.TestAccuracyMean)} ± {ResultsFiles.Percent(r.TestAccuracyStd)} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
+            }
+        }
+        return sb.ToString();
+    }
+}
