@@ -80,6 +80,28 @@ public static class TestFiles
         return output.ToArray();
     }
 
+    /// <summary>Writes raw IDX files of square grayscale images (pixels n×size×size, labels n) for both splits.</summary>
+    public static void WriteIdxDataset(string dir, int size, (byte[] Pixels, byte[] Labels) train, (byte[] Pixels, byte[] Labels) test)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var (prefix, split) in new[] { ("train", train), ("t10k", test) })
+        {
+            int n = split.Labels.Length;
+            var images = new byte[16 + split.Pixels.Length];
+            BinaryPrimitives.WriteInt32BigEndian(images, 0x803);
+            BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(4), n);
+            BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(8), size);
+            BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(12), size);
+            split.Pixels.CopyTo(images, 16);
+            var labels = new byte[8 + n];
+            BinaryPrimitives.WriteInt32BigEndian(labels, 0x801);
+            BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), n);
+            split.Labels.CopyTo(labels, 8);
+            File.WriteAllBytes(System.IO.Path.Combine(dir, $"{prefix}-images-idx3-ubyte"), images);
+            File.WriteAllBytes(System.IO.Path.Combine(dir, $"{prefix}-labels-idx1-ubyte"), labels);
+        }
+    }
+
     /// <summary>Writes an IDX dataset (train n, test nTest, 10 classes, h×w) into dir.</summary>
     public static void WriteIdx(string dir, int n = 40, int nTest = 20, int h = 8, int w = 6, bool gzip = true)
     {
