@@ -122,12 +122,8 @@ public sealed class BilevelStep : TrainingStep
 
     private void UpdateAugmenter(Tensor[] hypergradient)
     {
-        double squared = 0;
-        foreach (var h in hypergradient)
-        {
-            squared += h.square().sum().ToDouble();
-        }
-        double norm = Math.Sqrt(squared);
+        // One synchronization for the norm (not one per tensor).
+        double norm = Hypergradient.Norm(hypergradient);
         if (!double.IsFinite(norm))
         {
             _skipped++;
@@ -138,7 +134,12 @@ public sealed class BilevelStep : TrainingStep
         var phi = _augmenter.parameters().ToArray();
         var before = phi.Select(p => p.detach().clone()).ToArray();
         _augmenterOptimizer.Step(hypergradient, _context.Config.AugmenterLr);
-        if (phi.Any(p => !isfinite(p).all().item<bool>()))
+        bool finite;
+        using (no_grad())
+        {
+            finite = stack(phi.Select(p => isfinite(p).all()).ToArray()).all().item<bool>();
+        }
+        if (!finite)
         {
             // Undo the update: a diverged augmenter must never end the run.
             using var noGrad = no_grad();

@@ -86,7 +86,7 @@ public static class Hypergradient
             StepProfiler.Mark("train backward");
         }
         var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
-        double norm = Math.Sqrt(v.Sum(t => t.square().sum().ToDouble()));
+        double norm = Norm(v);
         StepProfiler.Mark("norm of v");
         var gradients = phi.Select(p => zeros_like(p)).ToArray();
         if (norm == 0 || !double.IsFinite(norm))
@@ -110,6 +110,19 @@ public static class Hypergradient
         }
         StepProfiler.Mark("two shifted forward/backward");
         return new HypergradientResult(gradients, loss.detach(), logits.detach(), g);
+    }
+
+    /// <summary>
+    /// The Euclidean norm of a list of tensors taken as one vector, with a single synchronization
+    /// (the squared sums are stacked and added on the device, in float64).
+    /// </summary>
+    /// <param name="tensors">The tensors (any shapes; at least one).</param>
+    public static double Norm(IReadOnlyList<Tensor> tensors)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var squares = tensors.Select(t => t.detach().to_type(ScalarType.Float64).square().sum()).ToArray();
+        return Math.Sqrt(stack(squares).sum().ToDouble());
     }
 
     // v = ∇_w CE(f(x_v; w₁), y_v) at w₁ = w₀ − η·update(g, m₀), an ordinary backward (w₁ detached).
