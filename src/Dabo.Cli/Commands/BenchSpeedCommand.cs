@@ -13,6 +13,7 @@ public sealed class BenchSpeedCommand : Command<BenchSpeedCommand.Settings>
     private static readonly JsonSerializerOptions JsonLine = new()
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // "batch+none", not "batch\u002Bnone"
     };
 
     /// <summary>Options of <c>dabo bench speed</c>.</summary>
@@ -104,10 +105,8 @@ public sealed class BenchSpeedCommand : Command<BenchSpeedCommand.Settings>
         var benchmark = new SpeedBenchmark(settings.ToOptions());
         if (settings.Json)
         {
-            foreach (var result in benchmark.Run(cancellationToken: cancellationToken))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(result, JsonLine));
-            }
+            // One line per model as soon as it is measured (a resnet18 run takes minutes).
+            benchmark.Run(cancellationToken: cancellationToken, completed: result => Console.WriteLine(JsonSerializer.Serialize(result, JsonLine)));
             return 0;
         }
         IReadOnlyList<ModelSpeed> results = [];

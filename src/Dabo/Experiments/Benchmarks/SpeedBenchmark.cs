@@ -38,7 +38,8 @@ public sealed class SpeedBenchmark
     /// <summary>Runs everything and returns one result per model, in the order given.</summary>
     /// <param name="progress">Receives a short line before each phase (may be null).</param>
     /// <param name="cancellationToken">Stops between steps.</param>
-    public IReadOnlyList<ModelSpeed> Run(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="completed">Called with each model's result as soon as it is measured (e.g. to print JSON lines as they come).</param>
+    public IReadOnlyList<ModelSpeed> Run(IProgress<string>? progress = null, CancellationToken cancellationToken = default, Action<ModelSpeed>? completed = null)
     {
         TorchRuntime.Initialize(_options.Threads);
         int threads = torch.get_num_threads();
@@ -94,6 +95,7 @@ public sealed class SpeedBenchmark
                 DataPath = dataPath.Select(d => d with { ShareOfPlainStep = d.MillisecondsPerBatch / plain }).ToList(),
                 Phases = _options.Profile ? phases : null,
             });
+            completed?.Invoke(results[^1]);
         }
         return results;
     }
