@@ -54,6 +54,20 @@ public static class CliApp
                 .WithDescription("Show what a dataset holds: format, split sizes, images per class, shape, mean/std.")
                 .WithExample("data", "fashion-mnist")
                 .WithExample("data", "../shared/data/cifar10-jpg.tar.gz", "--json");
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Benchmarks of Dabo itself.");
+                bench.AddCommand<BenchAccuracyCommand>("accuracy")
+                    .WithDescription("Low-data accuracy benchmark: Fashion-MNIST 1k and CIFAR-10 4k, every baseline, grid search and learned augmentation, mean ± std over seeds.")
+                    .WithExample("bench", "accuracy", "--quick")
+                    .WithExample("bench", "accuracy", "--protocols", "fashion-mnist");
+                bench.AddCommand<BenchSpeedCommand>("speed")
+                    .WithDescription("Time plain vs bilevel training steps (K=1 exact, K=1 fd, K=2) on synthetic data: ms per step, ratios, images/s, peak RSS, RSS growth over a soak, data-path throughput.")
+                    .WithExample("bench", "speed")
+                    .WithExample("bench", "speed", "--model", "small-cnn", "--steps", "20", "--soak-steps", "1000")
+                    .WithExample("bench", "speed", "--model", "resnet18", "--large-steps", "3", "--soak-steps", "0", "--json")
+                    .WithExample("bench", "speed", "--model", "small-cnn", "--soak-steps", "0", "--profile");
+            });
         });
         try
         {

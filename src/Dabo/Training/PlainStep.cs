@@ -30,17 +30,23 @@ public sealed class PlainStep : TrainingStep
     /// <inheritdoc />
     public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr)
     {
+        StepProfiler.Start();
         Tensor input;
         using (no_grad())
         {
             input = _normalize(_frozenAugment is null ? unitImages : _frozenAugment(unitImages));
         }
+        StepProfiler.Mark("augment (frozen)");
         _optimizer.ZeroGrad();
         var logits = _model.Forward(input, _model.Weights.Cast<Tensor>().ToList(), BatchNormMode.TrainUpdate);
         var loss = nn.functional.cross_entropy(logits, labels);
+        StepProfiler.Mark("forward");
         loss.backward();
+        StepProfiler.Mark("backward");
         _optimizer.Step(lr);
+        StepProfiler.Mark("optimizer");
         var correct = logits.detach().argmax(1).eq(labels).sum();
+        StepProfiler.Mark("metrics");
         return (loss.detach(), correct);
     }
 

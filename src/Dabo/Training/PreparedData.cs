@@ -67,6 +67,29 @@ public sealed class PreparedData : IDisposable
     }
 
     /// <summary>
+    /// Wraps splits that already exist (e.g. synthetic data for benchmarks and tests); the
+    /// normalization statistics come from <paramref name="train"/>. <paramref name="train"/> and
+    /// <paramref name="validation"/> are taken over (disposed with this object); <paramref name="test"/> is not.
+    /// </summary>
+    /// <param name="train">Training images.</param>
+    /// <param name="validation">Validation images (may be empty).</param>
+    /// <param name="test">Test images (owned by the caller).</param>
+    /// <param name="classNames">Class names; labels must lie in [0, count).</param>
+    public static PreparedData FromSets(ImageSet train, ImageSet validation, ImageSet test, IReadOnlyList<string> classNames)
+    {
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("the training split is empty", nameof(train));
+        }
+        if (!train.Shape.SequenceEqual(test.Shape) || (validation.Count > 0 && !train.Shape.SequenceEqual(validation.Shape)))
+        {
+            throw new ArgumentException($"splits have different image shapes: train [{string.Join(",", train.Shape)}], validation [{string.Join(",", validation.Shape)}], test [{string.Join(",", test.Shape)}]");
+        }
+        var (mean, std) = ChannelStatistics.Compute(train.Images);
+        return new PreparedData(train, validation, test, mean, std, classNames);
+    }
+
+    /// <summary>
     /// Converts uint8 images to float in [0, 1] on <paramref name="device"/> (the space augmenters work in).
     /// </summary>
     public static Tensor ToUnit(Tensor images, Device device) => images.to(device).to_type(ScalarType.Float32).div_(255f);

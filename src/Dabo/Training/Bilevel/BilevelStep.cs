@@ -49,6 +49,7 @@ public sealed class BilevelStep : TrainingStep
     /// <inheritdoc />
     public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr)
     {
+        StepProfiler.Start();
         var model = _context.Model;
         var draw = _augmenter.Draw(unitImages.shape[0]);
         draw = new AugmenterDraw(draw.Mask.to(unitImages.device), draw.Noise.to(unitImages.device));
@@ -57,11 +58,14 @@ public sealed class BilevelStep : TrainingStep
         if (_context.Config.InnerSteps == 1)
         {
             var (xv, yv) = NextValidationBatch();
+            StepProfiler.Mark("draw + validation batch");
             var result = _context.Config.Hypergrad == "fd"
                 ? Hypergradient.FiniteDifferenceK1(model, _context.Optimizer.Buffers, _lookAhead, _context.Normalize, _augmenter, unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate)
                 : Hypergradient.ExactK1(model, _context.Optimizer.Buffers, _lookAhead, _context.Normalize, _augmenter, unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate);
             UpdateAugmenter(result.Gradients);
+            StepProfiler.Mark("augmenter update");
             _context.Optimizer.Step(result.ClassifierGradients, lr);
+            StepProfiler.Mark("classifier update");
             loss = result.TrainLoss;
             logits = result.Logits;
         }
@@ -69,7 +73,9 @@ public sealed class BilevelStep : TrainingStep
         {
             _window ??= new LookAheadWindow(model, _context.Optimizer.Buffers, _lookAhead, _context.Normalize);
             var augmented = _augmenter.Augment(unitImages, draw).Images;
+            StepProfiler.Mark("augment forward");
             (loss, logits) = _window.Step(augmented, labels, lr, BatchNormMode.TrainUpdate);
+            StepProfiler.Mark("look-ahead step (create_graph)");
             if (_window.Steps == _context.Config.InnerSteps)
             {
                 FinishWindow();
@@ -78,6 +84,7 @@ public sealed class BilevelStep : TrainingStep
             logits = logits.detach();
         }
         var correct = logits.argmax(1).eq(labels).sum();
+        StepProfiler.Mark("metrics");
         return (loss, correct);
     }
 
@@ -95,11 +102,14 @@ public sealed class BilevelStep : TrainingStep
     {
         var (xv, yv) = NextValidationBatch();
         var valLoss = _window!.ValidationLoss(xv, yv);
+        StepProfiler.Mark("validation forward");
         var phi = _augmenter.parameters().Cast<Tensor>().ToArray();
         var h = torch.autograd.grad([valLoss], phi, allow_unused: true)
             .Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
+        StepProfiler.Mark("hypergradient backward (unrolled)");
         UpdateAugmenter(h);
         _window.Commit(_context.Optimizer);
+        StepProfiler.Mark("augmenter update + commit");
         _window.Dispose();
         _window = null;
     }
@@ -112,12 +122,8 @@ public sealed class BilevelStep : TrainingStep
 
     private void UpdateAugmenter(Tensor[] hypergradient)
     {
-        double squared = 0;
-        foreach (var h in hypergradient)
-        {
-            squared += h.square().sum().ToDouble();
-        }
-        double norm = Math.Sqrt(squared);
+        // One synchronization for the norm (not one per tensor).
+        double norm = Hypergradient.Norm(hypergradient);
         if (!double.IsFinite(norm))
         {
             _skipped++;
@@ -128,7 +134,12 @@ public sealed class BilevelStep : TrainingStep
         var phi = _augmenter.parameters().ToArray();
         var before = phi.Select(p => p.detach().clone()).ToArray();
         _augmenterOptimizer.Step(hypergradient, _context.Config.AugmenterLr);
-        if (phi.Any(p => !isfinite(p).all().item<bool>()))
+        bool finite;
+        using (no_grad())
+        {
+            finite = stack(phi.Select(p => isfinite(p).all()).ToArray()).all().item<bool>();
+        }
+        if (!finite)
         {
             // Undo the update: a diverged augmenter must never end the run.
             using var noGrad = no_grad();

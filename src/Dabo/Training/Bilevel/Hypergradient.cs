@@ -40,9 +40,12 @@ public static class Hypergradient
         var weights = model.Weights.Cast<Tensor>().ToArray();
         var phi = augmenter.parameters().Cast<Tensor>().ToArray();
         var augmented = augmenter.Augment(images, draw).Images;
+        StepProfiler.Mark("augment forward");
         var logits = model.Forward(normalize(augmented), weights, trainMode);
         var loss = nn.functional.cross_entropy(logits, labels);
+        StepProfiler.Mark("train forward");
         var g = torch.autograd.grad([loss], weights, create_graph: true, retain_graph: true).ToArray();
+        StepProfiler.Mark("train backward (create_graph)");
 
         var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
         var dot = zeros(1, dtype: loss.dtype, device: loss.device);
@@ -50,8 +53,10 @@ public static class Hypergradient
         {
             dot = dot + (g[i] * v[i]).sum();
         }
+        StepProfiler.Mark("dot g.v");
         var h = torch.autograd.grad([dot * optimizer.GradientFactor(lr)], phi, retain_graph: false, allow_unused: true);
         var gradients = h.Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
+        StepProfiler.Mark("second-order backward");
         return new HypergradientResult(gradients, loss.detach(), logits.detach(), g.Select(t => t.detach()).ToArray());
     }
 
@@ -76,10 +81,13 @@ public static class Hypergradient
             using var enable = enable_grad();
             logits = model.Forward(normalize(plainAugmented), weights, trainMode);
             loss = nn.functional.cross_entropy(logits, labels);
+            StepProfiler.Mark("augment + train forward");
             g = torch.autograd.grad([loss], weights).Select(t => t.detach()).ToArray();
+            StepProfiler.Mark("train backward");
         }
         var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
-        double norm = Math.Sqrt(v.Sum(t => t.square().sum().ToDouble()));
+        double norm = Norm(v);
+        StepProfiler.Mark("norm of v");
         var gradients = phi.Select(p => zeros_like(p)).ToArray();
         if (norm == 0 || !double.IsFinite(norm))
         {
@@ -100,7 +108,21 @@ public static class Hypergradient
         {
             gradients[i] = (plus[i] - minus[i]) * factor;
         }
+        StepProfiler.Mark("two shifted forward/backward");
         return new HypergradientResult(gradients, loss.detach(), logits.detach(), g);
+    }
+
+    /// <summary>
+    /// The Euclidean norm of a list of tensors taken as one vector, with a single synchronization
+    /// (the squared sums are stacked and added on the device, in float64).
+    /// </summary>
+    /// <param name="tensors">The tensors (any shapes; at least one).</param>
+    public static double Norm(IReadOnlyList<Tensor> tensors)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var squares = tensors.Select(t => t.detach().to_type(ScalarType.Float64).square().sum()).ToArray();
+        return Math.Sqrt(stack(squares).sum().ToDouble());
     }
 
     // v = ∇_w CE(f(x_v; w₁), y_v) at w₁ = w₀ − η·update(g, m₀), an ordinary backward (w₁ detached).
@@ -119,11 +141,15 @@ public static class Hypergradient
                 next[i] = weights[i] - (lr * update);
             }
         }
+        StepProfiler.Mark("look-ahead weights");
         foreach (var w in next)
         {
             w.requires_grad_(true);
         }
         var valLoss = nn.functional.cross_entropy(model.Forward(normalize(validationImages), next, BatchNormMode.TrainNoUpdate), validationLabels);
-        return torch.autograd.grad([valLoss], next).Select(t => t.detach()).ToArray();
+        StepProfiler.Mark("validation forward");
+        var v = torch.autograd.grad([valLoss], next).Select(t => t.detach()).ToArray();
+        StepProfiler.Mark("validation backward");
+        return v;
     }
 }

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace Dabo.Experiments.Benchmarks;
+
+/// <summary>Resident memory of this process from <c>/proc/self/status</c> (Linux), in MiB.</summary>
+public static class ProcessMemory
+{
+    /// <summary>Current resident set size (VmRSS), or null where <c>/proc</c> is unavailable.</summary>
+    public static double? ResidentMegabytes() => Read("VmRSS:");
+
+    /// <summary>Peak resident set size so far (VmHWM, the high-water mark), or null where <c>/proc</c> is unavailable.</summary>
+    public static double? PeakResidentMegabytes() => Read("VmHWM:");
+
+    /// <summary>Parses one <c>kB</c> field of a <c>/proc/PID/status</c> text into MiB, or null when absent.</summary>
+    /// <param name="status">The file's text.</param>
+    /// <param name="field">Field name with its colon, e.g. <c>VmHWM:</c>.</param>
+    public static double? Parse(string status, string field)
+    {
+        foreach (var line in status.Split('\n'))
+        {
+            if (!line.StartsWith(field, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var parts = line[field.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 1 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long kb))
+            {
+                return kb / 1024.0;
+            }
+        }
+        return null;
+    }
+
+    private static double? Read(string field)
+    {
+        const string file = "/proc/self/status";
+        try
+        {
+            return File.Exists(file) ? Parse(File.ReadAllText(file), field) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
