@@ -92,16 +92,16 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     /// <summary>Prints the results table.</summary>
     public static void Show(ComparisonResults results)
     {
-        var table = new Table().AddColumns("method", "seeds", "test acc % (mean ± std)", "val acc %", "gain vs none (pts)", "wall s / run", "total s");
+        var table = new Table().AddColumns("method", "seeds", "test %", "val %", "vs none", "s/run", "total s");
         foreach (var r in results.Methods)
         {
             table.AddRow(Markup.Escape(r.Method), r.Seeds.ToString(CultureInfo.InvariantCulture),
-                $"{ResultsFiles.Percent(r.TestAccuracyMean)} ± {ResultsFiles.Percent(r.TestAccuracyStd)}",
+                $"{ResultsFiles.Percent(r.TestAccuracyMean)}±{ResultsFiles.Percent(r.TestAccuracyStd)}",
                 r.ValAccuracyMean is double v ? ResultsFiles.Percent(v) : "–",
                 r.GainOverNone is double g ? (g * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "–",
                 r.WallSecondsMean.ToString("F0", CultureInfo.InvariantCulture),
                 r.WallSecondsTotal.ToString("F0", CultureInfo.InvariantCulture));
         }
-        AnsiConsole.Write(table);
+        AnsiConsole.Write(table.Caption("test: mean±std over seeds; vs none: percentage points"));
     }
 }
