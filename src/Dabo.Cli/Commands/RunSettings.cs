@@ -141,7 +141,7 @@ public class RunSettings : CommandSettings
 
     /// <summary>Apply probability.</summary>
     [CommandOption("--apply-probability <P>")]
-    [Description("Learned augmentation: share of images the augmenter transforms; the rest pass untouched (default 1).")]
+    [Description("Learned augmentation: share of images the augmenter transforms; the rest pass untouched (default 0.5).")]
     public double? ApplyProbability { get; init; }
 
     /// <summary>Device.</summary>

@@ -85,8 +85,13 @@ public sealed record TrainingConfig
     /// <summary>Learned augmentation: parametrization, <c>ranges</c> or <c>mlp</c>.</summary>
     public string AugmenterKind { get; init; } = "ranges";
 
-    /// <summary>Learned augmentation: share of images the augmenter transforms (the rest pass through untouched).</summary>
-    public double ApplyProbability { get; init; } = 1.0;
+    /// <summary>
+    /// Learned augmentation: share of images the augmenter transforms; the rest pass through untouched, so
+    /// the classifier also sees images without resampling blur. 0.5 by default: on Fashion-MNIST (1,000 images,
+    /// 100 epochs, seed 0) it had a lower final validation loss (0.515 vs 0.570) and higher validation accuracy
+    /// (0.812 vs 0.804, mean of the last 10 epochs) than 1.0.
+    /// </summary>
+    public double ApplyProbability { get; init; } = 0.5;
 
     /// <summary>JSON options for configs, metrics and summaries: snake_case, indented.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()

@@ -5,6 +5,9 @@ namespace Dabo.Tests.Training;
 /// <summary>
 /// End to end: test images are shifted copies of centred training glyphs; a classifier without
 /// translation invariance (mlp) must learn it from the augmenter, whose translation range must grow.
+/// The growth comes from the hypergradient together with the augmenter's weight decay, which pulls
+/// the ranges towards half their maximum (see RangeAugmenter): a collapsed augmenter (spread → 0, as
+/// the hypergradient alone produced without weight decay) fails this test.
 /// </summary>
 [Collection("global-rng")]
 public class LearnedTranslationTests

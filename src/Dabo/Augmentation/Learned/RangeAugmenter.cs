@@ -12,6 +12,12 @@ namespace Dabo.Augmentation.Learned;
 /// at <c>logit(InitialSpread)</c>: the augmentation is random from the first step, and its
 /// randomness disappears only if the hypergradient drives ρ down. The noise size is P (one
 /// uniform per parameter).
+/// Weight decay on (γ, ρ) is a prior, and a strong one: it pulls the centre to the identity and the
+/// half-width towards <c>sigmoid(0)</c> = half of each maximal range. Measured on the shifted-glyph task
+/// (tests/…/LearnedTranslationTests) the hypergradient alone does not widen the ranges: with weight decay 0,
+/// K = 1, 3 or 5, the centre ran to the edge of its range and the spread collapsed to 0 (test accuracy
+/// 0.35–0.45, below no augmentation); with the default weight decay 0.01 the ranges settle near the prior.
+/// The metrics log every range, so a user sees which regime a run is in.
 /// </summary>
 public sealed class RangeAugmenter : Augmenter
 {
