@@ -122,7 +122,7 @@ public sealed class Trainer
             step.Flush();
             bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
             var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null, evaluateTest);
-            WritePreview(step, fixedAugmentation, data.Train, previewIndex, augmentGenerator, device);
+            WritePreview(step, fixedAugmentation, data.Train, previewIndex, device);
             state.Seconds += watch.Elapsed.TotalSeconds;
             line = step.CompleteEpoch(line with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3) });
 
@@ -198,7 +198,7 @@ public sealed class Trainer
     }
 
     // Originals (top rows) beside their augmented versions (bottom rows), a fixed set of training images.
-    private void WritePreview(TrainingStep step, IFixedAugmentation? fixedAugmentation, ImageSet train, Tensor index, Generator generator, Device device)
+    private void WritePreview(TrainingStep step, IFixedAugmentation? fixedAugmentation, ImageSet train, Tensor index, Device device)
     {
         using var scope = NewDisposeScope();
         var (images, _) = train.Gather(index);
@@ -213,7 +213,6 @@ public sealed class Trainer
             grid = grid.expand(-1, 3, -1, -1);
         }
         AtomicFile.Write(_run.AugmentImageFile, s => torchvision.utils.save_image(grid, s, torchvision.ImageFormat.Png, nrow: index.shape[0], padding: 2, pad_value: 1.0));
-        GC.KeepAlive(generator);
     }
 
     private sealed class LoopState
