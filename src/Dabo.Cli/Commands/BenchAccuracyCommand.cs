@@ -25,6 +25,11 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         [Description("CIFAR-10 dataset (default ../shared/data/cifar10-jpg.tar.gz).")]
         public string Cifar10 { get; init; } = AccuracyProtocol.SharedCifar10;
 
+        /// <summary>Seed count override.</summary>
+        [CommandOption("--seeds <N>")]
+        [Description("Seeds 0 … N−1 per method (default 3, quick 1); fewer seeds make the full protocols affordable on a small machine.")]
+        public int? Seeds { get; init; }
+
         /// <summary>Output.</summary>
         [CommandOption("-o|--out <DIR>")]
         [Description("Output directory (default runs/bench-accuracy, or runs/bench-accuracy-quick).")]
@@ -70,6 +75,11 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
                 throw new DaboException($"--protocols: unknown protocol '{w}'; use fashion-mnist and/or cifar10");
             }
             protocols = protocols.Where(p => wanted.Contains(p.Name)).ToList();
+        }
+        if (settings.Seeds is int n)
+        {
+            var seeds = CompareCommand.Seeds(n);
+            protocols = protocols.Select(p => p with { Seeds = seeds }).ToList();
         }
         string output = settings.Out ?? Path.Combine("runs", settings.Quick ? "bench-accuracy-quick" : "bench-accuracy");
         using var cancel = new CancelOnCtrlC(cancellationToken);
