@@ -95,6 +95,16 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
         return new ConvLayer(AddWeight($"{name}.weight", w), stride, padding: kernel / 2);
     }
 
+    /// <summary>Adds a convolution with a zero-initialized bias (no BatchNorm follows it); returns the kernel's index, the bias is next.</summary>
+    internal int BiasedConv(string name, int inChannels, int outChannels, int kernel)
+    {
+        var w = empty(outChannels, inChannels, kernel, kernel);
+        nn.init.kaiming_normal_(w, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+        int index = AddWeight($"{name}.weight", w);
+        AddWeight($"{name}.bias", zeros(outChannels));
+        return index;
+    }
+
     /// <summary>Adds a BatchNorm with weight 1, bias 0 and registered running statistics.</summary>
     internal BatchNormLayer BatchNorm(string name, int channels)
     {

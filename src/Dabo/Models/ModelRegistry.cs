@@ -15,6 +15,7 @@ public static partial class ModelRegistry
         [ResNet18.RegistryName] = (c, k) => new ResNet18(c, k),
         [ResNet20.RegistryName] = (c, k) => new ResNet20(c, k),
         [Mlp.RegistryName] = (c, k) => new Mlp(c, k),
+        [SmallCnnNoBatchNorm.RegistryName] = (c, k) => new SmallCnnNoBatchNorm(c, k),
     };
 
     /// <summary>Valid names; <c>wrn-D-K</c> stands for the Wide ResNet family (e.g. <c>wrn-28-10</c>).</summary>

@@ -43,7 +43,7 @@ public class ModelRegistryTests
     [Fact]
     public void Names_lists_every_family()
     {
-        Assert.Equal(["small-cnn", "resnet18", "resnet20", "mlp", "wrn-D-K"], ModelRegistry.Names);
+        Assert.Equal(["small-cnn", "resnet18", "resnet20", "mlp", "small-cnn-nobn", "wrn-D-K"], ModelRegistry.Names);
     }
 }
 

@@ -10,7 +10,7 @@ public class ModelShapeTests
     public static TheoryData<string, int, int, int> Cases()
     {
         var data = new TheoryData<string, int, int, int>();
-        foreach (var name in new[] { "small-cnn", "mlp", "resnet18", "resnet20", "wrn-10-1", "wrn-16-2" })
+        foreach (var name in new[] { "small-cnn", "mlp", "small-cnn-nobn", "resnet18", "resnet20", "wrn-10-1", "wrn-16-2" })
         {
             data.Add(name, 1, 10, 28);
             data.Add(name, 3, 7, 32);

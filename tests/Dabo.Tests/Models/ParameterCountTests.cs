@@ -69,4 +69,13 @@ public class ParameterCountTests
         Assert.Equal(expected, model.ParameterCount);
         Assert.Equal(model.Weights.Sum(w => w.numel()), model.ParameterCount);
     }
+
+    [Fact]
+    public void Small_cnn_without_batchnorm_matches_the_pytorch_peer()
+    {
+        // conv 3→32, 32→64, 64→128 (3×3 with biases) and a 128→10 linear, as in pt_bilevel_step.py.
+        using var model = ModelRegistry.Create("small-cnn-nobn", 3, 10);
+        long expected = ((32 * 3 * 9) + 32) + ((64 * 32 * 9) + 64) + ((128 * 64 * 9) + 128) + ((10 * 128) + 10);
+        Assert.Equal(expected, model.ParameterCount);
+    }
 }
