@@ -12,7 +12,7 @@ internal static class ReportFormat
     public static string Html(string text) => WebUtility.HtmlEncode(text);
 
     /// <summary>A fraction as a percentage with 2 decimals: 0.91234 → <c>91.23</c>.</summary>
-    public static string Percent(double fraction) => (100 * fraction).ToString("F2", Invariant);
+    public static string Percent(double fraction) => ResultsFiles.Percent(fraction);
 
     /// <summary>Mean ± std of fractions, in %: <c>91.23 ± 0.45</c>.</summary>
     public static string PercentMeanStd(double mean, double std) => $"{Percent(mean)} ± {Percent(std)}";
