@@ -32,6 +32,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [Description("Output directory (runs/, results.md, results.json, report.html). Required.")]
         public string? Out { get; init; }
 
+        /// <summary>Parallel jobs.</summary>
+        [CommandOption("-j|--jobs <N>")]
+        [Description("Train N runs at once, in N processes that share the runs and the cores (default 1). On a small machine, 2 jobs of 1 thread each finish a comparison of small models sooner than 1 job of 2 threads.")]
+        public int? Jobs { get; init; }
+
         /// <summary>Quiet.</summary>
         [CommandOption("-q|--quiet")]
         [Description("Print only the results table.")]
@@ -45,18 +50,22 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         var config = settings.ToConfig();
         var methods = (settings.Methods ?? "none,learned-affine").Split(',', StringSplitOptions.TrimEntries);
         var seeds = Seeds(settings.Seeds ?? 1);
+        int jobs = settings.Jobs ?? 1;
         var comparison = new Comparison(config, methods, seeds, output)
         {
             Grid = ParseGrid(settings.Grid),
             CacheDirectory = settings.CacheDir,
-            Threads = settings.Threads,
+            Threads = WorkerProcesses.ThreadsPerJob(jobs, settings.Threads),
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
+            Waiting = settings.Quiet ? null : Waiting,
         };
         var console = new ConsoleObserver(settings.Quiet);
         using var cancel = new CancelOnCtrlC(cancellationToken);
+        using var workers = StartWorkers(jobs, settings.Threads, output, settings.Quiet);
         try
         {
             var results = comparison.Run(settings.Observer(console), CommandLine.Current("compare"), cancel.Token);
+            ReportFailedWorkers(workers);
             ReportWriter.Write(results, output);
             Show(results);
             Console.WriteLine($"wrote {Path.Combine(output, "results.md")}, results.json and report.html");
@@ -68,6 +77,29 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             return 130;
         }
     }
+
+    /// <summary>Starts the <c>--jobs</c> worker processes (logs in <c>OUT/workers</c>) and says so.</summary>
+    public static WorkerProcesses StartWorkers(int jobs, int? threads, string output, bool quiet)
+    {
+        var workers = WorkerProcesses.Start(jobs, threads, Path.Combine(output, "workers"));
+        if (workers.Logs.Count > 0 && !quiet)
+        {
+            Console.WriteLine($"{jobs} jobs of {WorkerProcesses.ThreadsPerJob(jobs, threads)} thread(s): this process and {workers.Logs.Count} worker(s) logging to {Path.Combine(output, "workers")}");
+        }
+        return workers;
+    }
+
+    /// <summary>Waits for the workers; one that failed is reported (this process has finished its runs anyway).</summary>
+    public static void ReportFailedWorkers(WorkerProcesses workers)
+    {
+        foreach (var failed in workers.WaitForAll())
+        {
+            Console.Error.WriteLine($"dabo: a worker process failed; its runs were finished by this one; see {failed}");
+        }
+    }
+
+    /// <summary>Says that the remaining runs are being trained by other processes.</summary>
+    public static void Waiting(int runs) => Console.WriteLine($"waiting for {runs} run(s) that other processes are training");
 
     /// <summary>Seeds 0 … n−1.</summary>
     public static int[] Seeds(int n) => n > 0 ? Enumerable.Range(0, n).ToArray() : throw new DaboException($"--seeds {n}: must be at least 1");

@@ -56,12 +56,19 @@ public sealed partial class Comparison
     /// <summary>Called before each run starts: method, seed, whether it resumes.</summary>
     public Action<string, int, bool>? RunStarting { get; init; }
 
-    /// <summary>Runs what is missing, then writes and returns the aggregated results.</summary>
+    /// <summary>Called when every remaining run is held by another process, with their count.</summary>
+    public Action<int>? Waiting { get; init; }
+
+    /// <summary>
+    /// Runs what is missing, then writes and returns the aggregated results. Several processes may run
+    /// the same comparison at once: each claims the next unclaimed run, and all of them end with the
+    /// same results once every run is finished.
+    /// </summary>
     public ComparisonResults Run(ITrainingObserver? observer, string command, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_directory);
-        var runs = new List<KeyValuePair<string, IReadOnlyList<string>>>();
-        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        var searches = new Dictionary<string, GridSearch>(StringComparer.Ordinal);
+        var jobs = new List<RunJob>();
         foreach (var method in _methods)
         {
             if (method.StartsWith("grid:", StringComparison.Ordinal))
@@ -71,20 +78,33 @@ public sealed partial class Comparison
                     CacheDirectory = CacheDirectory,
                     Threads = Threads,
                     RunStarting = RunStarting,
+                    Waiting = Waiting,
                 };
-                var outcome = search.Run(observer, cancellationToken);
+                searches[method] = search;
+                jobs.AddRange(search.Jobs());
+            }
+            else
+            {
+                jobs.AddRange(MethodJobs(method));
+            }
+        }
+        new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
+            .Run(jobs, observer, cancellationToken);
+
+        var runs = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var method in _methods)
+        {
+            if (searches.TryGetValue(method, out var search))
+            {
+                var outcome = search.Run(observer, cancellationToken); // every run is finished: this only aggregates
                 runs.Add(new(method, outcome.BestRuns));
                 totals[method] = outcome.TotalWallSeconds;
-                continue;
             }
-            var dirs = new List<string>();
-            foreach (var seed in _seeds)
+            else
             {
-                string dir = Path.Combine(_directory, "runs", RunLabel(method), $"seed-{seed}");
-                TrainOrReuse(_baseConfig with { Augment = method, Seed = seed }, dir, observer, cancellationToken);
-                dirs.Add(dir);
+                runs.Add(new(method, MethodJobs(method).Select(j => j.Directory).ToList()));
             }
-            runs.Add(new(method, dirs));
         }
         var results = new ComparisonResults(_baseConfig.Dataset, _baseConfig.Model, _baseConfig.Epochs, _baseConfig.TrainSize,
             ResultsAggregator.Aggregate(runs, totals), command, ResultsFiles.Versions(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
@@ -92,21 +112,8 @@ public sealed partial class Comparison
         return results;
     }
 
-    internal static void TrainOrReuse(TrainingConfig config, string dir, ITrainingObserver? observer, CancellationToken cancellationToken,
-        string? cacheDirectory = null, int? threads = null, Action<string, int, bool>? runStarting = null)
-    {
-        var run = new RunDirectory(dir);
-        if (run.IsRun && run.LoadSummary() is not null && run.LoadConfig() == config)
-        {
-            return; // finished: reuse
-        }
-        bool resume = run.IsRun;
-        runStarting?.Invoke(config.Augment, config.Seed, resume);
-        new Trainer(config, dir, observer) { CacheDirectory = cacheDirectory, Threads = threads }.Run(resume, cancellationToken);
-    }
-
-    private void TrainOrReuse(TrainingConfig config, string dir, ITrainingObserver? observer, CancellationToken cancellationToken) =>
-        TrainOrReuse(config, dir, observer, cancellationToken, CacheDirectory, Threads, RunStarting);
+    private IEnumerable<RunJob> MethodJobs(string method) =>
+        _seeds.Select(seed => new RunJob(_baseConfig with { Augment = method, Seed = seed }, Path.Combine(_directory, "runs", RunLabel(method), $"seed-{seed}")));
 
     /// <summary>A file-system-safe folder name for a method.</summary>
     public static string RunLabel(string method) => UnsafeCharacters().Replace(method, "_");

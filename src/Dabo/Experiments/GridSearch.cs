@@ -71,26 +71,39 @@ public sealed class GridSearch
     /// <summary>Called before each run starts.</summary>
     public Action<string, int, bool>? RunStarting { get; init; }
 
-    /// <summary>Trains what is missing (finished runs are reused) and picks the best magnitude by validation accuracy.</summary>
+    /// <summary>Called when every remaining run is held by another process.</summary>
+    public Action<int>? Waiting { get; init; }
+
+    /// <summary>The runs of the search: every magnitude × seed.</summary>
+    public IReadOnlyList<RunJob> Jobs() =>
+        [.. _grid.SelectMany(m => _seeds.Select(seed => Job(m, seed)))];
+
+    private string Method(double magnitude) => $"{_family}:{magnitude.ToString("0.###", CultureInfo.InvariantCulture)}";
+
+    private RunJob Job(double magnitude, int seed)
+    {
+        string method = Method(magnitude);
+        return new RunJob(_baseConfig with { Augment = method, Seed = seed }, Path.Combine(_directory, Comparison.RunLabel(method), $"seed-{seed}"));
+    }
+
+    /// <summary>
+    /// Trains what is missing (finished runs are reused; other processes running the same search
+    /// share the runs) and picks the best magnitude by validation accuracy.
+    /// </summary>
     public GridSearchOutcome Run(ITrainingObserver? observer, CancellationToken cancellationToken = default)
     {
+        new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
+            .Run(Jobs(), observer, cancellationToken);
         var points = new List<GridPoint>();
         var dirsByPoint = new List<IReadOnlyList<string>>();
         double total = 0;
         foreach (var m in _grid)
         {
-            string method = $"{_family}:{m.ToString("0.###", CultureInfo.InvariantCulture)}";
-            var dirs = new List<string>();
-            foreach (var seed in _seeds)
-            {
-                string dir = Path.Combine(_directory, Comparison.RunLabel(method), $"seed-{seed}");
-                Comparison.TrainOrReuse(_baseConfig with { Augment = method, Seed = seed }, dir, observer, cancellationToken, CacheDirectory, Threads, RunStarting);
-                dirs.Add(dir);
-            }
+            var dirs = _seeds.Select(seed => Job(m, seed).Directory).ToList();
             var summaries = dirs.Select(d => new RunDirectory(d).LoadSummary()!).ToList();
             double seconds = summaries.Sum(s => s.WallSeconds);
             total += seconds;
-            points.Add(new GridPoint(m, method, summaries.Average(s => s.ValAccuracy ?? double.NaN), summaries.Average(s => s.TestAccuracy), seconds));
+            points.Add(new GridPoint(m, Method(m), summaries.Average(s => s.ValAccuracy ?? double.NaN), summaries.Average(s => s.TestAccuracy), seconds));
             dirsByPoint.Add(dirs);
         }
         int best = 0;

@@ -11,10 +11,14 @@ namespace Dabo.Experiments.Benchmarks;
 /// </summary>
 public static class AccuracyBenchmark
 {
-    /// <summary>Runs the protocols (finished runs are reused) and returns their results.</summary>
+    /// <summary>
+    /// Runs the protocols (finished runs are reused; other processes running the same benchmark share
+    /// the runs) and returns their results. <paramref name="waiting"/> is told how many runs other
+    /// processes hold when this one has nothing left to train.
+    /// </summary>
     public static IReadOnlyList<(AccuracyProtocol Protocol, ComparisonResults Results)> Run(IReadOnlyList<AccuracyProtocol> protocols, string directory,
         string command, ITrainingObserver? observer, Action<string, string, int, bool>? runStarting, int? threads, string? cacheDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<int>? waiting = null)
     {
         var all = new List<(AccuracyProtocol, ComparisonResults)>();
         foreach (var protocol in protocols)
@@ -25,6 +29,7 @@ public static class AccuracyBenchmark
                 Threads = threads,
                 CacheDirectory = cacheDirectory,
                 RunStarting = runStarting is null ? null : (m, s, r) => runStarting(protocol.Name, m, s, r),
+                Waiting = waiting,
             };
             var results = comparison.Run(observer, command, cancellationToken);
             Reporting.HtmlReport.Write(results, Path.Combine(directory, protocol.Name));
