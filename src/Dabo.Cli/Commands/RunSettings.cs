@@ -116,7 +116,7 @@ public class RunSettings : CommandSettings
 
     /// <summary>Hypergradient.</summary>
     [CommandOption("--hypergrad <METHOD>")]
-    [Description("Learned augmentation: exact (default) or fd (finite difference, no second-order graph; K = 1).")]
+    [Description("Learned augmentation: exact (default), fd (forward difference of first-order gradients, no second-order graph, one extra forward/backward; K = 1) or fd-central (two extra, more accurate).")]
     public string? Hypergrad { get; init; }
 
     /// <summary>Augmenter lr.</summary>

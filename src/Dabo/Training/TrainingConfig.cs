@@ -70,7 +70,7 @@ public sealed record TrainingConfig
     /// <summary>Learned augmentation: inner steps K of the truncated look-ahead.</summary>
     public int InnerSteps { get; init; } = 1;
 
-    /// <summary>Learned augmentation: hypergradient method, <c>exact</c> or <c>fd</c>.</summary>
+    /// <summary>Learned augmentation: hypergradient method, <c>exact</c>, <c>fd</c> (forward difference) or <c>fd-central</c>.</summary>
     public string Hypergrad { get; init; } = "exact";
 
     /// <summary>Learned augmentation: augmenter learning rate.</summary>
@@ -145,9 +145,9 @@ public sealed record TrainingConfig
         {
             throw new DaboException($"--inner-steps {InnerSteps}: must be positive");
         }
-        if (Hypergrad is not ("exact" or "fd"))
+        if (Hypergrad is not ("exact" or "fd" or "fd-central"))
         {
-            throw new DaboException($"--hypergrad {Hypergrad}: use exact or fd");
+            throw new DaboException($"--hypergrad {Hypergrad}: use exact, fd or fd-central");
         }
         if (!(AugmenterLr >= 0) || double.IsInfinity(AugmenterLr))
         {

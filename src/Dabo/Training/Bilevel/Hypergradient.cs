@@ -17,7 +17,7 @@ public sealed record HypergradientResult(Tensor[] Gradients, Tensor TrainLoss, T
 /// parameters φ. With K = 1, w₁ depends on φ only through g₀, so with
 /// <c>v = ∇_w CE(f(x_v; w₁), y_v)</c>: <c>h = (∂w₁/∂g) ∂(g₀ · v)/∂φ</c> — one extra backward through
 /// the graph of g₀ and no forward with a graph at w₁ (<see cref="ExactK1"/>). <see cref="FiniteDifferenceK1"/>
-/// replaces that second-order backward by a central difference of first-order gradients (DARTS).
+/// replaces that second-order backward by a finite difference of first-order gradients (DARTS).
 /// </summary>
 public static class Hypergradient
 {
@@ -61,29 +61,61 @@ public static class Hypergradient
     }
 
     /// <summary>
-    /// DARTS-style approximation of the K = 1 hypergradient without a second-order graph:
-    /// <c>h ≈ (∂w₁/∂g) [∇_φ L_tr(w₀ + εv, φ) − ∇_φ L_tr(w₀ − εv, φ)] / (2ε)</c>, <c>ε = 0.01 / ‖v‖</c>.
+    /// DARTS-style approximation of the K = 1 hypergradient without a second-order graph. The
+    /// forward difference <c>h ≈ (∂w₁/∂g) [∇_φ L_tr(w₀ + εv, φ) − ∇_φ L_tr(w₀, φ)] / ε</c> takes
+    /// <c>∇_φ L_tr(w₀, φ)</c> from the backward that the real step makes anyway, so it costs one
+    /// shifted forward/backward; the central difference (<paramref name="central"/>) evaluates
+    /// <c>w₀ ± εv</c> instead, with an O(ε²) rather than O(ε) error, for two. <c>ε = 0.01 / ‖v‖</c>.
     /// </summary>
-    /// <inheritdoc cref="ExactK1" path="/param"/>
+    /// <param name="model">Classifier at w₀.</param>
+    /// <param name="buffers">Momentum buffers m₀.</param>
+    /// <param name="optimizer">Update rule.</param>
+    /// <param name="normalize">[0, 1] images → model input.</param>
+    /// <param name="augmenter">The augmenter (φ = its parameters).</param>
+    /// <param name="images">Training batch in [0, 1] (after fixed augmentations).</param>
+    /// <param name="labels">Training labels.</param>
+    /// <param name="draw">The augmenter's noise and mask for this batch.</param>
+    /// <param name="validationImages">Validation batch in [0, 1].</param>
+    /// <param name="validationLabels">Validation labels.</param>
+    /// <param name="lr">Learning rate η of the step.</param>
+    /// <param name="trainMode">BatchNorm mode of the training forward.</param>
+    /// <param name="central">Central instead of forward difference.</param>
     public static HypergradientResult FiniteDifferenceK1(Classifier model, IReadOnlyList<Tensor> buffers, LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize,
-        Augmenter augmenter, Tensor images, Tensor labels, AugmenterDraw draw, Tensor validationImages, Tensor validationLabels, double lr, BatchNormMode trainMode)
+        Augmenter augmenter, Tensor images, Tensor labels, AugmenterDraw draw, Tensor validationImages, Tensor validationLabels, double lr, BatchNormMode trainMode,
+        bool central = false)
     {
         var weights = model.Weights.Cast<Tensor>().ToArray();
         var phi = augmenter.parameters().Cast<Tensor>().ToArray();
 
-        // The real step's gradient g₀ (first order only).
+        // The real step's gradient g₀ (first order only) and, for the forward difference, ∇_φ L_tr(w₀)
+        // from the same backward: the extra work is the backward through the first layer's input.
         Tensor loss;
         Tensor logits;
         Tensor[] g;
-        using (no_grad())
+        Tensor[]? atOrigin = null;
+        if (central)
         {
-            var plainAugmented = augmenter.Augment(images, draw).Images;
-            using var enable = enable_grad();
-            logits = model.Forward(normalize(plainAugmented), weights, trainMode);
+            using (no_grad())
+            {
+                var plainAugmented = augmenter.Augment(images, draw).Images;
+                using var enable = enable_grad();
+                logits = model.Forward(normalize(plainAugmented), weights, trainMode);
+                loss = nn.functional.cross_entropy(logits, labels);
+                StepProfiler.Mark("augment + train forward");
+                g = torch.autograd.grad([loss], weights).Select(t => t.detach()).ToArray();
+                StepProfiler.Mark("train backward");
+            }
+        }
+        else
+        {
+            var augmented = augmenter.Augment(images, draw).Images;
+            logits = model.Forward(normalize(augmented), weights, trainMode);
             loss = nn.functional.cross_entropy(logits, labels);
             StepProfiler.Mark("augment + train forward");
-            g = torch.autograd.grad([loss], weights).Select(t => t.detach()).ToArray();
-            StepProfiler.Mark("train backward");
+            var both = torch.autograd.grad([loss], [.. weights, .. phi], allow_unused: true);
+            g = both.Take(weights.Length).Select(t => t.detach()).ToArray();
+            atOrigin = both.Skip(weights.Length).Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t.detach()).ToArray();
+            StepProfiler.Mark("train backward (w and φ)");
         }
         var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
         double norm = Norm(v);
@@ -102,13 +134,13 @@ public static class Hypergradient
             return torch.autograd.grad([l], phi, allow_unused: true).Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
         }
         var plus = GradPhiAt(+1);
-        var minus = GradPhiAt(-1);
-        double factor = optimizer.GradientFactor(lr) / (2 * eps);
+        var reference = atOrigin ?? GradPhiAt(-1);
+        double factor = optimizer.GradientFactor(lr) / ((central ? 2 : 1) * eps);
         for (int i = 0; i < phi.Length; i++)
         {
-            gradients[i] = (plus[i] - minus[i]) * factor;
+            gradients[i] = (plus[i] - reference[i]) * factor;
         }
-        StepProfiler.Mark("two shifted forward/backward");
+        StepProfiler.Mark(central ? "two shifted forward/backward" : "one shifted forward/backward");
         return new HypergradientResult(gradients, loss.detach(), logits.detach(), g);
     }
 
