@@ -50,12 +50,25 @@ public static class AccuracyBenchmark
             sb.AppendLine();
             sb.AppendLine(CultureInfo.InvariantCulture, $"### {protocol.Name}: {c.TrainSize} training images ({c.ValRatio:P0} held out for validation), `{c.Model}`, batch {c.BatchSize}, {c.Epochs} epochs, seeds {string.Join(", ", protocol.Seeds)}");
             sb.AppendLine();
-            sb.AppendLine("| method | test accuracy % (mean ± std) | gain over none (pts) | wall s / run | total wall s |");
-            sb.AppendLine("|---|---|---|---|---|");
+            sb.AppendLine("| method | test accuracy % (mean ± std) | val accuracy % | gain over none (pts) | wall s / run | total wall s |");
+            sb.AppendLine("|---|---|---|---|---|---|");
             foreach (var r in results.Methods)
             {
                 string gain = r.GainOverNone is double g ? (g * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "–";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {ResultsFiles.Percent(r.TestAccuracyMean)} ± {ResultsFiles.Percent(r.TestAccuracyStd)} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
+                string val = r.ValAccuracyMean is double v ? ResultsFiles.Percent(v) : "–";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {ResultsFiles.Percent(r.TestAccuracyMean)} ± {ResultsFiles.Percent(r.TestAccuracyStd)} | {val} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
+            }
+            var checks = AccuracyTargets.Check(results);
+            if (checks.Count > 0)
+            {
+                sb.AppendLine();
+                sb.AppendLine(CultureInfo.InvariantCulture, $"Targets, for the learned method with the best validation accuracy (`{AccuracyTargets.BestLearned(results)!.Method}`):");
+                sb.AppendLine();
+                foreach (var check in checks)
+                {
+                    string verdict = check.Met switch { true => "met", false => "missed", null => "not checked" };
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {check.Target}: **{verdict}** ({check.Figure})");
+                }
             }
         }
         return sb.ToString();

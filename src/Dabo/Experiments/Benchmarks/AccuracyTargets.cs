@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Dabo.Experiments.Benchmarks;
+
+/// <summary>Whether one target of the accuracy benchmark was met, with the figure that decides it.</summary>
+/// <param name="Target">What was aimed at.</param>
+/// <param name="Figure">The measured figure.</param>
+/// <param name="Met">Met or missed; null when a method it needs was not run.</param>
+public sealed record TargetCheck(string Target, string Figure, bool? Met);
+
+/// <summary>
+/// The accuracy benchmark's targets, checked for the learned method with the best mean validation
+/// accuracy (chosen on validation, never on test): at least +3 points over <c>none</c>, better than
+/// the grid search at less than a fifth of its total cost, and at least as good as TrivialAugment.
+/// </summary>
+public static class AccuracyTargets
+{
+    /// <summary>Points over <c>none</c> the learned augmentation aims at.</summary>
+    public const double GainOverNonePoints = 3;
+
+    /// <summary>Largest share of the grid search's total cost the learned augmentation may use.</summary>
+    public const double GridCostShare = 0.2;
+
+    /// <summary>The learned method chosen by validation accuracy, or null when none was run.</summary>
+    public static MethodResult? BestLearned(ComparisonResults results) =>
+        results.Methods.Where(m => m.Method.Contains("learned", StringComparison.Ordinal))
+            .OrderByDescending(m => m.ValAccuracyMean ?? double.NegativeInfinity)
+            .FirstOrDefault();
+
+    /// <summary>The three checks (an empty list when no learned method was run).</summary>
+    public static IReadOnlyList<TargetCheck> Check(ComparisonResults results)
+    {
+        var learned = BestLearned(results);
+        if (learned is null)
+        {
+            return [];
+        }
+        MethodResult? Find(string method) => results.Methods.FirstOrDefault(m => m.Method == method);
+        string Points(double difference) => (difference * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
+        var checks = new List<TargetCheck>();
+
+        var none = Find("none");
+        checks.Add(none is null
+            ? new TargetCheck($"≥ +{GainOverNonePoints:0} pts over none", "none not run", null)
+            : new TargetCheck($"≥ +{GainOverNonePoints:0} pts over none", $"{Points(learned.TestAccuracyMean - none.TestAccuracyMean)} pts",
+                (learned.TestAccuracyMean - none.TestAccuracyMean) * 100 >= GainOverNonePoints));
+
+        var grid = results.Methods.FirstOrDefault(m => m.Method.StartsWith("grid:", StringComparison.Ordinal));
+        if (grid is null)
+        {
+            checks.Add(new TargetCheck("beats the grid search at < 1/5 of its cost", "no grid search run", null));
+        }
+        else
+        {
+            double share = learned.WallSecondsTotal / grid.WallSecondsTotal;
+            bool better = learned.TestAccuracyMean > grid.TestAccuracyMean;
+            checks.Add(new TargetCheck("beats the grid search at < 1/5 of its cost",
+                string.Create(CultureInfo.InvariantCulture, $"{Points(learned.TestAccuracyMean - grid.TestAccuracyMean)} pts at {share:0.00}× its total wall time"),
+                better && share < GridCostShare));
+        }
+
+        var trivial = Find("trivialaugment");
+        checks.Add(trivial is null
+            ? new TargetCheck("matches or beats TrivialAugment", "trivialaugment not run", null)
+            : new TargetCheck("matches or beats TrivialAugment", $"{Points(learned.TestAccuracyMean - trivial.TestAccuracyMean)} pts",
+                learned.TestAccuracyMean >= trivial.TestAccuracyMean));
+        return checks;
+    }
+}
