@@ -16,12 +16,39 @@ public sealed class WorkerProcesses : IDisposable
     {
     }
 
+    /// <summary>Help text of <c>--jobs</c>.</summary>
+    public const string JobsDescription = "Train N runs at once, in N processes that share the runs and the cores (default 1). On a small machine, 2 jobs of 1 thread each finish a comparison of small models sooner than 1 job of 2 threads.";
+
     /// <summary>Threads per process: the user's <c>--threads</c>, else the cores divided among the jobs.</summary>
     public static int? ThreadsPerJob(int jobs, int? threads) =>
         threads ?? (jobs > 1 ? Math.Max(1, Environment.ProcessorCount / jobs) : null);
 
-    /// <summary>Starts <paramref name="jobs"/> − 1 workers, logging to <c>LOGDIR/worker-K.log</c>.</summary>
-    public static WorkerProcesses Start(int jobs, int? threads, string logDirectory)
+    /// <summary>Starts the workers of <c>--jobs</c> (logs in <c>OUTPUT/workers</c>) and, unless quiet, says so.</summary>
+    public static WorkerProcesses Start(int jobs, int? threads, string output, bool quiet)
+    {
+        string logDirectory = Path.Combine(output, "workers");
+        var workers = StartProcesses(jobs, threads, logDirectory);
+        if (workers.Logs.Count > 0 && !quiet)
+        {
+            Console.WriteLine($"{jobs} jobs of {ThreadsPerJob(jobs, threads)} thread(s): this process and {workers.Logs.Count} worker(s) logging to {logDirectory}");
+        }
+        return workers;
+    }
+
+    /// <summary>Says that the remaining runs are being trained by other processes.</summary>
+    public static void SayWaiting(int runs) => Console.WriteLine($"waiting for {runs} run(s) that other processes are training");
+
+    /// <summary>Waits for the workers and reports any that failed (this process has finished their runs anyway).</summary>
+    public void ReportFailures()
+    {
+        foreach (var failed in WaitForAll())
+        {
+            Console.Error.WriteLine($"dabo: a worker process failed; its runs were finished by this one; see {failed}");
+        }
+    }
+
+    // Starts jobs − 1 workers, logging to LOGDIR/worker-K.log.
+    private static WorkerProcesses StartProcesses(int jobs, int? threads, string logDirectory)
     {
         if (jobs < 1)
         {

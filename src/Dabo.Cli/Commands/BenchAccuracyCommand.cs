@@ -42,7 +42,7 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
 
         /// <summary>Parallel jobs.</summary>
         [CommandOption("-j|--jobs <N>")]
-        [Description("Train N runs at once, in N processes that share the runs and the cores (default 1). On a small machine, 2 jobs of 1 thread each finish a comparison of small models sooner than 1 job of 2 threads.")]
+        [Description(WorkerProcesses.JobsDescription)]
         public int? Jobs { get; init; }
 
         /// <summary>Quiet.</summary>
@@ -89,13 +89,13 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         string output = settings.Out ?? Path.Combine("runs", settings.Quick ? "bench-accuracy-quick" : "bench-accuracy");
         int jobs = settings.Jobs ?? 1;
         using var cancel = new CancelOnCtrlC(cancellationToken);
-        using var workers = CompareCommand.StartWorkers(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
         try
         {
             var all = AccuracyBenchmark.Run(protocols, output, CommandLine.Current("accuracy"), new ConsoleObserver(settings.Quiet),
                 settings.Quiet ? null : (p, m, s, r) => Console.WriteLine($"== {p}: {m}, seed {s}{(r ? " (resuming)" : "")}"),
-                WorkerProcesses.ThreadsPerJob(jobs, settings.Threads), null, cancel.Token, settings.Quiet ? null : CompareCommand.Waiting);
-            CompareCommand.ReportFailedWorkers(workers);
+                WorkerProcesses.ThreadsPerJob(jobs, settings.Threads), null, cancel.Token, settings.Quiet ? null : WorkerProcesses.SayWaiting);
+            workers.ReportFailures();
             foreach (var (protocol, results) in all)
             {
                 Console.WriteLine(protocol.Name);

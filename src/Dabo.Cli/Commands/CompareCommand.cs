@@ -34,7 +34,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
 
         /// <summary>Parallel jobs.</summary>
         [CommandOption("-j|--jobs <N>")]
-        [Description("Train N runs at once, in N processes that share the runs and the cores (default 1). On a small machine, 2 jobs of 1 thread each finish a comparison of small models sooner than 1 job of 2 threads.")]
+        [Description(WorkerProcesses.JobsDescription)]
         public int? Jobs { get; init; }
 
         /// <summary>Quiet.</summary>
@@ -57,15 +57,15 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             CacheDirectory = settings.CacheDir,
             Threads = WorkerProcesses.ThreadsPerJob(jobs, settings.Threads),
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
-            Waiting = settings.Quiet ? null : Waiting,
+            Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
         var console = new ConsoleObserver(settings.Quiet);
         using var cancel = new CancelOnCtrlC(cancellationToken);
-        using var workers = StartWorkers(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
         try
         {
             var results = comparison.Run(settings.Observer(console), CommandLine.Current("compare"), cancel.Token);
-            ReportFailedWorkers(workers);
+            workers.ReportFailures();
             ReportWriter.Write(results, output);
             Show(results);
             Console.WriteLine($"wrote {Path.Combine(output, "results.md")}, results.json and report.html");
@@ -77,29 +77,6 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             return 130;
         }
     }
-
-    /// <summary>Starts the <c>--jobs</c> worker processes (logs in <c>OUT/workers</c>) and says so.</summary>
-    public static WorkerProcesses StartWorkers(int jobs, int? threads, string output, bool quiet)
-    {
-        var workers = WorkerProcesses.Start(jobs, threads, Path.Combine(output, "workers"));
-        if (workers.Logs.Count > 0 && !quiet)
-        {
-            Console.WriteLine($"{jobs} jobs of {WorkerProcesses.ThreadsPerJob(jobs, threads)} thread(s): this process and {workers.Logs.Count} worker(s) logging to {Path.Combine(output, "workers")}");
-        }
-        return workers;
-    }
-
-    /// <summary>Waits for the workers; one that failed is reported (this process has finished its runs anyway).</summary>
-    public static void ReportFailedWorkers(WorkerProcesses workers)
-    {
-        foreach (var failed in workers.WaitForAll())
-        {
-            Console.Error.WriteLine($"dabo: a worker process failed; its runs were finished by this one; see {failed}");
-        }
-    }
-
-    /// <summary>Says that the remaining runs are being trained by other processes.</summary>
-    public static void Waiting(int runs) => Console.WriteLine($"waiting for {runs} run(s) that other processes are training");
 
     /// <summary>Seeds 0 … n−1.</summary>
     public static int[] Seeds(int n) => n > 0 ? Enumerable.Range(0, n).ToArray() : throw new DaboException($"--seeds {n}: must be at least 1");

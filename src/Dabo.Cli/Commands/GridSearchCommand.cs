@@ -38,7 +38,7 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
 
         /// <summary>Parallel jobs.</summary>
         [CommandOption("-j|--jobs <N>")]
-        [Description("Train N runs at once, in N processes that share the runs and the cores (default 1). On a small machine, 2 jobs of 1 thread each finish a comparison of small models sooner than 1 job of 2 threads.")]
+        [Description(WorkerProcesses.JobsDescription)]
         public int? Jobs { get; init; }
 
         /// <summary>Quiet.</summary>
@@ -58,14 +58,14 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
             CacheDirectory = settings.CacheDir,
             Threads = WorkerProcesses.ThreadsPerJob(jobs, settings.Threads),
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
-            Waiting = settings.Quiet ? null : CompareCommand.Waiting,
+            Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
         using var cancel = new CancelOnCtrlC(cancellationToken);
-        using var workers = CompareCommand.StartWorkers(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
         try
         {
             var outcome = search.Run(settings.Observer(new ConsoleObserver(settings.Quiet)), cancel.Token);
-            CompareCommand.ReportFailedWorkers(workers);
+            workers.ReportFailures();
             Write(outcome, config, output);
             var table = new Table().AddColumns("magnitude", "val acc %", "test acc %", "wall s");
             foreach (var p in outcome.Points)

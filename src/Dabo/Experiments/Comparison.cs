@@ -73,13 +73,7 @@ public sealed partial class Comparison
         {
             if (method.StartsWith("grid:", StringComparison.Ordinal))
             {
-                var search = new GridSearch(_baseConfig, method["grid:".Length..], Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)))
-                {
-                    CacheDirectory = CacheDirectory,
-                    Threads = Threads,
-                    RunStarting = RunStarting,
-                    Waiting = Waiting,
-                };
+                var search = new GridSearch(_baseConfig, method["grid:".Length..], Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
                 searches[method] = search;
                 jobs.AddRange(search.Jobs());
             }
@@ -97,7 +91,7 @@ public sealed partial class Comparison
         {
             if (searches.TryGetValue(method, out var search))
             {
-                var outcome = search.Run(observer, cancellationToken); // every run is finished: this only aggregates
+                var outcome = search.Aggregate();
                 runs.Add(new(method, outcome.BestRuns));
                 totals[method] = outcome.TotalWallSeconds;
             }

@@ -94,6 +94,12 @@ public sealed class GridSearch
     {
         new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
             .Run(Jobs(), observer, cancellationToken);
+        return Aggregate();
+    }
+
+    /// <summary>Picks the best magnitude by validation accuracy; every run of <see cref="Jobs"/> must be finished.</summary>
+    public GridSearchOutcome Aggregate()
+    {
         var points = new List<GridPoint>();
         var dirsByPoint = new List<IReadOnlyList<string>>();
         double total = 0;
