@@ -26,6 +26,10 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         public string Cifar10 { get; init; } = AccuracyProtocol.SharedCifar10;
 
         /// <summary>Seed count override.</summary>
+        [CommandOption("--methods <LIST>")]
+        [Description("Comma-separated subset of the protocols' methods (default all of them); a protocol without any of them is skipped.")]
+        public string? Methods { get; init; }
+
         [CommandOption("--seeds <N>")]
         [Description("Seeds 0 … N−1 per method (default 3, quick 1); fewer seeds make the full protocols affordable on a small machine.")]
         public int? Seeds { get; init; }
@@ -80,6 +84,16 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
                 throw new DaboException($"--protocols: unknown protocol '{w}'; use fashion-mnist and/or cifar10");
             }
             protocols = protocols.Where(p => wanted.Contains(p.Name)).ToList();
+        }
+        if (settings.Methods is not null)
+        {
+            var wanted = settings.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var known = protocols.SelectMany(p => p.Methods).Distinct().ToList();
+            foreach (var w in wanted.Where(w => !known.Contains(w)))
+            {
+                throw new DaboException($"--methods: '{w}' is not a method of the selected protocols; choose from {string.Join(", ", known)}");
+            }
+            protocols = protocols.Select(p => p with { Methods = p.Methods.Where(wanted.Contains).ToList() }).Where(p => p.Methods.Count > 0).ToList();
         }
         if (settings.Seeds is int n)
         {

@@ -35,6 +35,11 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         [Description("Training images (default 1000).")]
         public int TrainSize { get; init; } = 1000;
 
+        /// <summary>Methods.</summary>
+        [CommandOption("--methods <LIST>")]
+        [Description("Comma-separated methods to compare (default none,learned-affine), e.g. none,trivialaugment,uniform-policy,learned-affine.")]
+        public string Methods { get; init; } = "none,learned-affine";
+
         /// <summary>Threads.</summary>
         [CommandOption("--threads <T>")]
         [Description("CPU threads (default: all cores).")]
@@ -54,7 +59,8 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         var config = new TrainingConfig { Dataset = settings.Dataset, TrainSize = settings.TrainSize, Epochs = settings.Epochs, BatchSize = 32, Seed = 0, TestEvery = 4 };
         config.Validate();
-        var comparison = new Comparison(config, ["none", "learned-affine"], [0], settings.Out)
+        var methods = settings.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var comparison = new Comparison(config, methods, [0], settings.Out)
         {
             Threads = settings.Threads,
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}{(resume ? " (resuming)" : "")}"),
@@ -65,7 +71,8 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             var results = comparison.Run(new ConsoleObserver(settings.Quiet), CommandLine.Current("demo"), cancel.Token);
             ReportWriter.Write(results, settings.Out);
             CompareCommand.Show(results);
-            Console.WriteLine($"report: {Path.Combine(settings.Out, "report.html")}; learned augmentation grid: {Path.Combine(settings.Out, "runs", "learned-affine", "seed-0", "augment.png")}");
+            var grids = methods.Select(m => Path.Combine(settings.Out, "runs", m, "seed-0", "augment.png")).Where(File.Exists);
+            Console.WriteLine($"report: {Path.Combine(settings.Out, "report.html")}; augmentation grids: {string.Join(", ", grids)}");
             return 0;
         }
         catch (OperationCanceledException)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dabo.Augmentation.Policies;
 
 namespace Dabo.Augmentation.Fixed;
 
@@ -24,10 +25,11 @@ public static class FixedAugmentationParser
         ["standard"] = (a, o) => NoArgument("standard", a, o.AllowFlip ? new StandardAugmentation() : new StandardAugmentation(flip: false)),
         ["crop"] = (a, o) => NoArgument("crop", a, new StandardAugmentation(flip: false)),
         ["flip"] = (a, o) => NoArgument("flip", a, new StandardAugmentation(flip: true, padding: 0)),
-        ["randaugment"] = (a, o) => NoArgument("randaugment", a, new RandAugment()),
+        ["randaugment"] = (a, o) => ParseRandAugment(a),
         ["trivialaugment"] = (a, o) => NoArgument("trivialaugment", a, new TrivialAugment()),
         ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
         ["random-affine"] = (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5)),
+        ["uniform-policy"] = (a, o) => new UniformPolicy(ParseCount("uniform-policy", a, UniformPolicy.DefaultSlots, 1, 8)),
     };
 
     /// <summary>The registered names, in registration order.</summary>
@@ -108,6 +110,41 @@ public static class FixedAugmentationParser
             throw new DaboException($"augmentation '{name}:{argument}': the magnitude must be a non-negative number, e.g. {name}:0.5");
         }
         return value;
+    }
+
+    /// <summary>
+    /// Parses a whole-number argument such as the <c>3</c> of <c>uniform-policy:3</c> within
+    /// [<paramref name="min"/>, <paramref name="max"/>], or returns <paramref name="fallback"/> when there is none.
+    /// </summary>
+    /// <exception cref="DaboException">When the argument is not a whole number in range.</exception>
+    public static int ParseCount(string name, string? argument, int fallback, int min, int max)
+    {
+        if (argument is null)
+        {
+            return fallback;
+        }
+        if (!int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new DaboException($"augmentation '{name}:{argument}': expected a whole number from {min} to {max}, e.g. {name}:{fallback}");
+        }
+        return value;
+    }
+
+    /// <summary><c>randaugment</c> or <c>randaugment:N:M</c> (N operations at magnitude bin M of 31).</summary>
+    private static RandAugment ParseRandAugment(string? argument)
+    {
+        if (argument is null)
+        {
+            return new RandAugment();
+        }
+        var parts = argument.Split(':');
+        if (parts.Length != 2)
+        {
+            throw new DaboException($"augmentation 'randaugment:{argument}': write randaugment:N:M, e.g. randaugment:2:9 (N operations per image, magnitude bin M from 0 to 30)");
+        }
+        var n = ParseCount("randaugment", parts[0], 2, 0, 8);
+        var m = ParseCount("randaugment", parts[1], 9, 0, 30);
+        return new RandAugment(n, m);
     }
 
     private static IFixedAugmentation NoArgument(string name, string? argument, IFixedAugmentation augmentation) =>

@@ -1,17 +1,21 @@
+using Dabo.Augmentation.Policies;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Augmentation.Fixed;
 
 /// <summary>
-/// The <c>randaugment</c> baseline (Cubuk et al. 2019): TorchVision's
-/// <c>transforms.RandAugment</c>, applied image by image so that each image gets its own
-/// operations. Randomness comes from the generator passed to <see cref="Apply"/> (TorchVision
-/// 0.107 accepts a <see cref="Generator"/>), not from torch's global RNG.
+/// The <c>randaugment[:N:M]</c> baseline (Cubuk et al. 2019) as in torchvision: each image gets N
+/// operations in sequence, each drawn uniformly from RandAugment's space
+/// (<see cref="PolicySpace.RandAugment"/>), all at magnitude bin M of 31, negated with probability
+/// ½ for signed operations. Batched on <see cref="Operations.OperationTable"/>; randomness comes
+/// from the generator passed to <see cref="Apply"/>.
 /// </summary>
 public sealed class RandAugment : IFixedAugmentation
 {
-    /// <summary>Creates the policy with TorchVision's (and the paper's ImageNet) defaults.</summary>
+    private readonly PolicySpaceCache _spaces;
+
+    /// <summary>Creates the policy with torchvision's (and the paper's ImageNet) defaults.</summary>
     /// <param name="operations">Operations applied in sequence to each image (N in the paper).</param>
     /// <param name="magnitude">Magnitude bin in [0, <paramref name="magnitudeBins"/>) (M in the paper).</param>
     /// <param name="magnitudeBins">Number of magnitude bins.</param>
@@ -24,6 +28,7 @@ public sealed class RandAugment : IFixedAugmentation
         Operations = operations;
         Magnitude = magnitude;
         MagnitudeBins = magnitudeBins;
+        _spaces = new PolicySpaceCache(channels => PolicySpace.RandAugment(channels, magnitudeBins));
     }
 
     /// <summary>Operations per image.</summary>
@@ -36,14 +41,25 @@ public sealed class RandAugment : IFixedAugmentation
     public int MagnitudeBins { get; }
 
     /// <inheritdoc />
-    public string Name => "randaugment";
+    public string Name => (Operations, Magnitude, MagnitudeBins) == (2, 9, 31) ? "randaugment" : $"randaugment:{Operations}:{Magnitude}";
 
     /// <inheritdoc />
     public Tensor Apply(Tensor images, Generator generator)
     {
+        FixedAugmentationChecks.RequireBatch(images, Name);
         ArgumentNullException.ThrowIfNull(generator);
-        // Built per call because TorchVision binds the generator at construction; it only stores fields.
-        var policy = torchvision.transforms.RandAugment(Operations, Magnitude, MagnitudeBins, generator: generator);
-        return PerImage.Apply(images, Name, (image, _) => policy.call(image));
+        if (Operations == 0)
+        {
+            return images.clone();
+        }
+        using var scope = NewDisposeScope();
+        var space = _spaces.For(images);
+        var n = images.shape[0];
+        var operations = randint(0, space.Count, [Operations, n], generator: generator, dtype: ScalarType.Int64);
+        var negate = randint(0, 2, [Operations, n], generator: generator, dtype: ScalarType.Int64).to_type(ScalarType.Bool);
+        var positions = rand([Operations, n, 2], generator: generator);
+        var bins = full([Operations, n], Magnitude, dtype: ScalarType.Int64);
+        var draw = new SlotDraw(operations, bins, negate, positions);
+        return draw.Apply(images, space).MoveToOuterDisposeScope();
     }
 }

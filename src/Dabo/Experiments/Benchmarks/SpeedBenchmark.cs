@@ -21,7 +21,7 @@ namespace Dabo.Experiments.Benchmarks;
 public sealed class SpeedBenchmark
 {
     /// <summary>The fixed augmentations whose batch assembly is timed.</summary>
-    public static IReadOnlyList<string> FixedAugmentations { get; } = ["none", "standard", "randaugment", "trivialaugment", "autoaugment", "random-affine"];
+    public static IReadOnlyList<string> FixedAugmentations { get; } = ["none", "standard", "randaugment", "trivialaugment", "autoaugment", "uniform-policy", "random-affine"];
 
     private const string AugmenterKind = "learned-affine";
     private const double Lr = 0.1;

@@ -1,0 +1,84 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Augmentation.Operations;
+
+/// <summary>
+/// The PIL-style "enhance" operations (brightness, colour, contrast, sharpness): each image is
+/// blended with a degenerate version of itself, <c>factor·image + (1 − factor)·degenerate</c>,
+/// clamped to [0, 255] and truncated to uint8, as PyTorch's torchvision does for uint8 images. The
+/// magnitude m is the change of the factor: factor = 1 + m, so 0 is the identity.
+/// </summary>
+internal static class Enhance
+{
+    /// <summary>Blends towards black (brightness).</summary>
+    public static Tensor Brightness(Tensor images, Tensor magnitudes)
+    {
+        using var scope = NewDisposeScope();
+        return Blend(images, zeros(1, dtype: ScalarType.Float32), magnitudes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Blends towards the image's grey level (colour, i.e. saturation; RGB only).</summary>
+    public static Tensor Color(Tensor images, Tensor magnitudes)
+    {
+        using var scope = NewDisposeScope();
+        return Blend(images, Grey(images), magnitudes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Blends towards the mean grey level of each image (contrast).</summary>
+    public static Tensor Contrast(Tensor images, Tensor magnitudes)
+    {
+        using var scope = NewDisposeScope();
+        var mean = Grey(images).mean([1, 2, 3], keepdim: true);
+        return Blend(images, mean, magnitudes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Blends towards a smoothed image (sharpness): the 3×3 kernel [[1, 1, 1], [1, 5, 1], [1, 1, 1]]/13,
+    /// rounded, inside a one-pixel border that keeps the original pixels.
+    /// </summary>
+    public static Tensor Sharpness(Tensor images, Tensor magnitudes)
+    {
+        var (c, h, w) = (images.shape[1], images.shape[2], images.shape[3]);
+        if (h <= 2 || w <= 2)
+        {
+            return images.clone();
+        }
+        using var scope = NewDisposeScope();
+        var kernel = ones(3, 3);
+        kernel[1, 1] = tensor(5.0f);
+        kernel = (kernel / kernel.sum()).expand(c, 1, 3, 3);
+        var x = images.to_type(ScalarType.Float32);
+        var smooth = nn.functional.conv2d(x, kernel, groups: c).round();
+        var degenerate = x.clone();
+        degenerate[.., .., 1..^1, 1..^1] = smooth;
+        return Blend(images, degenerate, magnitudes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Grey level <c>[N, 1, H, W]</c> of uint8 images as float, truncated to whole levels as
+    /// torchvision's uint8 <c>rgb_to_grayscale</c> (the image itself for one channel).
+    /// </summary>
+    internal static Tensor Grey(Tensor images)
+    {
+        var x = images.to_type(ScalarType.Float32);
+        if (images.shape[1] == 1)
+        {
+            return x;
+        }
+        using var scope = NewDisposeScope();
+        var grey = x[.., 0..1] * 0.2989 + x[.., 1..2] * 0.587 + x[.., 2..3] * 0.114;
+        return grey.trunc().MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>(factor·images + (1 − factor)·other)</c> clamped and truncated, factor = 1 + m per image.</summary>
+    private static Tensor Blend(Tensor images, Tensor other, Tensor magnitudes)
+    {
+        using var scope = NewDisposeScope();
+        // Both coefficients in double, then single: the same rounding as a double scalar in torchvision.
+        var ratio = (magnitudes + 1.0).view(-1, 1, 1, 1);
+        var rest = (1.0 - ratio).to_type(ScalarType.Float32);
+        var mixed = images.to_type(ScalarType.Float32) * ratio.to_type(ScalarType.Float32) + other * rest;
+        return mixed.clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+    }
+}

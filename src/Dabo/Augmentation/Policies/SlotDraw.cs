@@ -1,0 +1,64 @@
+using Dabo.Augmentation.Operations;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Augmentation.Policies;
+
+/// <summary>
+/// The random choices of S operation slots for N images: which operation, which magnitude bin,
+/// whether to negate, and where crop and cutout fall. All tensors have leading shape <c>[S, N]</c>.
+/// </summary>
+/// <param name="Operations">int64 <c>[S, N]</c>: operation indices into the policy space.</param>
+/// <param name="Bins">int64 <c>[S, N]</c>: magnitude bins.</param>
+/// <param name="Negate">bool <c>[S, N]</c>: negate signed magnitudes.</param>
+/// <param name="Positions">float32 <c>[S, N, 2]</c> in [0, 1).</param>
+public sealed record SlotDraw(Tensor Operations, Tensor Bins, Tensor Negate, Tensor Positions) : IDisposable
+{
+    /// <summary>Number of slots S.</summary>
+    public long Slots => Operations.shape[0];
+
+    /// <summary>
+    /// Uniform choices: operations from <paramref name="space"/>, bins and signs uniformly, all from
+    /// <paramref name="generator"/> in a fixed order (operations, bins, signs, positions).
+    /// </summary>
+    /// <param name="space">The policy space.</param>
+    /// <param name="slots">S.</param>
+    /// <param name="count">N.</param>
+    /// <param name="generator">Source of randomness.</param>
+    public static SlotDraw Uniform(PolicySpace space, int slots, long count, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        var operations = randint(0, space.Count, [slots, count], generator: generator, dtype: ScalarType.Int64);
+        var bins = randint(0, space.Bins, [slots, count], generator: generator, dtype: ScalarType.Int64);
+        var negate = randint(0, 2, [slots, count], generator: generator, dtype: ScalarType.Int64).to_type(ScalarType.Bool);
+        var positions = rand([slots, count, 2], generator: generator);
+        return new SlotDraw(operations, bins, negate, positions);
+    }
+
+    /// <summary>Applies the slots in order to <paramref name="images"/> (uint8 <c>[N, C, H, W]</c>).</summary>
+    /// <param name="images">The batch; not modified.</param>
+    /// <param name="space">The space the draw indexes.</param>
+    /// <returns>A new uint8 batch.</returns>
+    public Tensor Apply(Tensor images, PolicySpace space)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(space);
+        using var scope = NewDisposeScope();
+        var magnitudes = space.Magnitudes(Operations, Bins, Negate);
+        var current = images;
+        for (long s = 0; s < Slots; s++)
+        {
+            current = MixedOperations.Apply(current, space.Operations, Operations[s], magnitudes[s], Positions[s]);
+        }
+        return (ReferenceEquals(current, images) ? images.clone() : current).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Operations.Dispose();
+        Bins.Dispose();
+        Negate.Dispose();
+        Positions.Dispose();
+    }
+}

@@ -1,0 +1,55 @@
+using Dabo.Augmentation.Fixed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Augmentation.Policies;
+
+/// <summary>
+/// <c>uniform-policy[:S]</c>: S operation slots applied in sequence; each slot draws an operation
+/// uniformly from TrivialAugment-Wide's space (<see cref="PolicySpace.TrivialAugmentWide"/>) and
+/// a magnitude uniformly from its bins, negated with probability ½ for signed operations. With one
+/// slot this is TrivialAugment; with two it is the prior (and the control) of the learned policy.
+/// </summary>
+public sealed class UniformPolicy : IFixedAugmentation
+{
+    /// <summary>Default number of slots.</summary>
+    public const int DefaultSlots = 2;
+
+    private readonly PolicySpaceCache _spaces;
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="slots">Operations per image, applied in sequence (≥ 1).</param>
+    /// <param name="magnitudeBins">Magnitude bins (31 as in TrivialAugment).</param>
+    /// <param name="name">Name reported by <see cref="Name"/> (null: <c>uniform-policy</c> or <c>uniform-policy:S</c>).</param>
+    public UniformPolicy(int slots = DefaultSlots, int magnitudeBins = 31, string? name = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(magnitudeBins, 2);
+        Slots = slots;
+        MagnitudeBins = magnitudeBins;
+        Name = name ?? (slots == DefaultSlots ? "uniform-policy" : $"uniform-policy:{slots}");
+        _spaces = new PolicySpaceCache(channels => PolicySpace.TrivialAugmentWide(channels, magnitudeBins));
+    }
+
+    /// <summary>Operation slots per image.</summary>
+    public int Slots { get; }
+
+    /// <summary>Magnitude bins.</summary>
+    public int MagnitudeBins { get; }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The space for images with <paramref name="channels"/> channels.</summary>
+    public PolicySpace Space(int channels) => _spaces.For(channels);
+
+    /// <inheritdoc />
+    public Tensor Apply(Tensor images, Generator generator)
+    {
+        FixedAugmentationChecks.RequireBatch(images, Name);
+        ArgumentNullException.ThrowIfNull(generator);
+        var space = _spaces.For(images);
+        using var draw = SlotDraw.Uniform(space, Slots, images.shape[0], generator);
+        return draw.Apply(images, space);
+    }
+}
