@@ -17,24 +17,6 @@ public sealed record SlotDraw(Tensor Operations, Tensor Bins, Tensor Negate, Ten
     /// <summary>Number of slots S.</summary>
     public long Slots => Operations.shape[0];
 
-    /// <summary>
-    /// Uniform choices: operations from <paramref name="space"/>, bins and signs uniformly, all from
-    /// <paramref name="generator"/> in a fixed order (operations, bins, signs, positions).
-    /// </summary>
-    /// <param name="space">The policy space.</param>
-    /// <param name="slots">S.</param>
-    /// <param name="count">N.</param>
-    /// <param name="generator">Source of randomness.</param>
-    public static SlotDraw Uniform(PolicySpace space, int slots, long count, Generator generator)
-    {
-        ArgumentNullException.ThrowIfNull(space);
-        var operations = randint(0, space.Count, [slots, count], generator: generator, dtype: ScalarType.Int64);
-        var bins = randint(0, space.Bins, [slots, count], generator: generator, dtype: ScalarType.Int64);
-        var negate = randint(0, 2, [slots, count], generator: generator, dtype: ScalarType.Int64).to_type(ScalarType.Bool);
-        var positions = rand([slots, count, 2], generator: generator);
-        return new SlotDraw(operations, bins, negate, positions);
-    }
-
     /// <summary>Applies the slots in order to <paramref name="images"/> (uint8 <c>[N, C, H, W]</c>).</summary>
     /// <param name="images">The batch; not modified.</param>
     /// <param name="space">The space the draw indexes.</param>

@@ -16,6 +16,7 @@ public sealed class UniformPolicy : IFixedAugmentation
     public const int DefaultSlots = 2;
 
     private readonly PolicySpaceCache _spaces;
+    private readonly PolicyDistribution?[] _distributions = new PolicyDistribution?[4];
 
     /// <summary>Creates the policy.</summary>
     /// <param name="slots">Operations per image, applied in sequence (≥ 1).</param>
@@ -49,7 +50,10 @@ public sealed class UniformPolicy : IFixedAugmentation
         FixedAugmentationChecks.RequireBatch(images, Name);
         ArgumentNullException.ThrowIfNull(generator);
         var space = _spaces.For(images);
-        using var draw = SlotDraw.Uniform(space, Slots, images.shape[0], generator);
+        var channels = (int)images.shape[1];
+        // The learned policy's sampler at zero logits, so that both draw the same from the same generator.
+        var distribution = _distributions[channels] ??= new PolicyDistribution(space, Slots);
+        using var draw = distribution.Sample(images.shape[0], generator);
         return draw.Apply(images, space);
     }
 }

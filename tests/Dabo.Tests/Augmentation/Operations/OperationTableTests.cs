@@ -183,7 +183,8 @@ public class OperationTableTests
         using var scope = NewDisposeScope();
         var space = PolicySpace.TrivialAugmentWide(3);
         using var g = new Generator(1);
-        using var draw = SlotDraw.Uniform(space, 2, 4000, g);
+        using var distribution = new PolicyDistribution(space, 2);
+        using var draw = distribution.Sample(4000, g);
         var counts = draw.Operations.view(-1).bincount(null, space.Count).data<long>().ToArray();
         Assert.All(counts, c => Assert.InRange(c, 450, 700));
         var magnitudes = space.Magnitudes(draw.Operations, draw.Bins, draw.Negate);
