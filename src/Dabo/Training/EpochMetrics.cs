@@ -47,6 +47,9 @@ public sealed record EpochMetrics
     /// <summary>Learned augmentation: augmenter learning rate.</summary>
     public double? AugmenterLr { get; init; }
 
+    /// <summary>Learned policy: its probabilities, KL, entropy, rewards and signal in this epoch.</summary>
+    public Policy.PolicyStatistics? Policy { get; init; }
+
     /// <summary>Learned augmentation: augmenter updates skipped because of non-finite values.</summary>
     public int? SkippedAugmenterUpdates { get; init; }
 }

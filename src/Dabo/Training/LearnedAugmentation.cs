@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Learned;
+using Dabo.Augmentation.Policies;
 using Dabo.IO;
 using Dabo.Training.Bilevel;
+using Dabo.Training.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,6 +19,7 @@ public static class LearnedAugmentation
 {
     private const string Magic = "DABO-AUGMENTER-v1";
     private const string TransferPrefix = "learned:";
+    private const string PolicyName = "learned-policy";
 
     /// <summary>Checks a learned part without building anything.</summary>
     public static void Validate(string learned)
@@ -34,9 +38,13 @@ public static class LearnedAugmentation
         {
             throw new DaboException($"--augment: '{learned}': a learned augmenter must come last (fixed augmentations first, e.g. standard+learned-affine)");
         }
+        if (PolicySlots(learned) is not null)
+        {
+            return;
+        }
         if (!AugmenterFactory.Names.Contains(learned))
         {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, or learned:RUN_DIR");
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S], or learned:RUN_DIR");
         }
     }
 
@@ -62,8 +70,28 @@ public static class LearnedAugmentation
             }
             return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen);
         }
+        if (PolicySlots(learned) is int slots)
+        {
+            return new LearnedPolicyStep(context, slots);
+        }
         var augmenter = AugmenterFactory.Create(learned, context.Data.Channels, OptionsFor(context.Config));
         return new BilevelStep(context, augmenter);
+    }
+
+    /// <summary>
+    /// S of <c>learned-policy[:S]</c> (default <see cref="UniformPolicy.DefaultSlots"/>, 1 to 8), or
+    /// null when <paramref name="learned"/> is not a learned policy.
+    /// </summary>
+    public static int? PolicySlots(string learned)
+    {
+        ArgumentNullException.ThrowIfNull(learned);
+        if (learned == PolicyName)
+        {
+            return UniformPolicy.DefaultSlots;
+        }
+        return learned.StartsWith(PolicyName + ":", StringComparison.Ordinal)
+            ? FixedAugmentationParser.ParseCount(PolicyName, learned[(PolicyName.Length + 1)..], UniformPolicy.DefaultSlots, 1, 8)
+            : null;
     }
 
     /// <summary>Writes <c>augmenter.bin</c>: kind, channels, options and weights.</summary>

@@ -5,7 +5,7 @@ namespace Dabo.Training;
 
 /// <summary>
 /// The files of one run: <c>config.json</c>, <c>metrics.jsonl</c>, <c>checkpoint.bin</c>,
-/// <c>best_model.bin</c>, <c>model.bin</c>, <c>summary.json</c>, <c>augment.png</c>, <c>augmenter.bin</c>.
+/// <c>best_model.bin</c>, <c>model.bin</c>, <c>summary.json</c>, <c>augment.png</c>, <c>augmenter.bin</c>, <c>policy.json</c>.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -35,6 +35,9 @@ public sealed class RunDirectory
 
     /// <summary>Trained augmenter (learned methods).</summary>
     public string AugmenterFile => File("augmenter.bin");
+
+    /// <summary>Learned policy (learned-policy runs), readable by <c>--augment policy:FILE</c>.</summary>
+    public string PolicyFile => File("policy.json");
 
     /// <summary>Grid of original and augmented training images.</summary>
     public string AugmentImageFile => File("augment.png");

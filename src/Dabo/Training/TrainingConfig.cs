@@ -93,6 +93,24 @@ public sealed record TrainingConfig
     /// </summary>
     public double ApplyProbability { get; init; } = 0.5;
 
+    /// <summary>Learned policy: Adam learning rate of the policy's logits.</summary>
+    public double PolicyLr { get; init; } = 0.05;
+
+    /// <summary>Learned policy: weight β of the KL penalty towards the uniform prior.</summary>
+    public double PolicyKl { get; init; } = 0.05;
+
+    /// <summary>Learned policy: refresh the validation gradient and update the policy every this many steps (it only samples in between).</summary>
+    public int PolicyUpdateEvery { get; init; } = 2;
+
+    /// <summary>Learned policy: augmented draws per training image at an update (their mean is each draw's baseline).</summary>
+    public int PolicySamples { get; init; } = 4;
+
+    /// <summary>Learned policy: validation images behind each validation gradient.</summary>
+    public int PolicyValImages { get; init; } = 128;
+
+    /// <summary>Learned policy: <c>none</c>, or <c>shuffle</c> to permute the advantages within each batch (the control that destroys the signal).</summary>
+    public string PolicyControl { get; init; } = "none";
+
     /// <summary>JSON options for configs, metrics and summaries: snake_case, indented.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -160,6 +178,30 @@ public sealed record TrainingConfig
         if (AugmenterKind is not ("ranges" or "mlp"))
         {
             throw new DaboException($"--augmenter-kind {AugmenterKind}: use ranges or mlp");
+        }
+        if (!(PolicyLr >= 0) || double.IsInfinity(PolicyLr))
+        {
+            throw new DaboException($"--policy-lr {PolicyLr}: must be a non-negative number, e.g. 0.05");
+        }
+        if (!(PolicyKl >= 0) || double.IsInfinity(PolicyKl))
+        {
+            throw new DaboException($"--policy-kl {PolicyKl}: must be a non-negative number, e.g. 0.05");
+        }
+        if (PolicyUpdateEvery is < 1 or > 1_000_000)
+        {
+            throw new DaboException($"--policy-update-every {PolicyUpdateEvery}: must be from 1 to 1000000");
+        }
+        if (PolicySamples is < 1 or > 64)
+        {
+            throw new DaboException($"--policy-samples {PolicySamples}: must be from 1 to 64");
+        }
+        if (PolicyValImages is < 1 or > 100_000)
+        {
+            throw new DaboException($"--policy-val-images {PolicyValImages}: must be from 1 to 100000");
+        }
+        if (PolicyControl is not ("none" or "shuffle"))
+        {
+            throw new DaboException($"--policy-control {PolicyControl}: use none or shuffle");
         }
         LearningRateSchedule.Parse(Schedule);
     }

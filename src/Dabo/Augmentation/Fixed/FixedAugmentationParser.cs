@@ -29,6 +29,7 @@ public static class FixedAugmentationParser
         ["trivialaugment"] = (a, o) => NoArgument("trivialaugment", a, new TrivialAugment()),
         ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
         ["random-affine"] = (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5)),
+        ["policy"] = (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a),
         ["uniform-policy"] = (a, o) => new UniformPolicy(ParseCount("uniform-policy", a, UniformPolicy.DefaultSlots, 1, 8)),
     };
 
@@ -55,9 +56,10 @@ public static class FixedAugmentationParser
         var parts = new List<IFixedAugmentation>();
         foreach (var raw in method.Split('+'))
         {
-            var token = raw.Trim().ToLowerInvariant();
+            // Names are case-insensitive; arguments (a file for policy:FILE) are kept as written.
+            var token = raw.Trim();
             var colon = token.IndexOf(':', StringComparison.Ordinal);
-            var name = colon < 0 ? token : token[..colon];
+            var name = (colon < 0 ? token : token[..colon]).ToLowerInvariant();
             var argument = colon < 0 ? null : token[(colon + 1)..];
             if (name.StartsWith(LearnedPrefix, StringComparison.Ordinal))
             {
