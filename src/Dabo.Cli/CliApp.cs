@@ -25,6 +25,8 @@ public static class CliApp
             config.SetApplicationName("dabo");
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.ConfigureConsole(AnsiConsole.Console);
+            config.SetHelpProvider(new PlainTextHelpProvider(config.Settings));
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs learned-affine, same seed; table and report.")
                 .WithExample("demo")
