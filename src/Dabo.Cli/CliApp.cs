@@ -73,6 +73,7 @@ public static class CliApp
         });
         try
         {
+            FlagRanges.Check(args);
             return app.Run(args);
         }
         catch (Exception e)
