@@ -110,3 +110,107 @@ public class BadInputTests
         }
     }
 }
+
+/// <summary>Bad data, run directories and sizes: refused before anything is written.</summary>
+[Collection("global-rng")]
+public class BadDataInputTests
+{
+    public static TheoryData<string, string[], string> Cases => new()
+    {
+        { "missing dataset", ["train", "--dataset", "DIR/nope", "--out", "OUT"], "DIR/nope: no such file" },
+        { "train size not a multiple of the classes", ["train", "--dataset", "DATA", "--train-size", "7", "--out", "OUT"], "--train-size 7" },
+        { "train size larger than the data", ["train", "--dataset", "DATA", "--train-size", "4000", "--out", "OUT"], "--train-size 4000" },
+        { "learned:DIR without augmenter", ["train", "--dataset", "DATA", "--augment", "learned:DIR/none", "--out", "OUT"], "DIR/none/augmenter.bin" },
+        { "learned:DIR with unknown kind", ["train", "--dataset", "DATA", "--augment", "learned:DIR/bogus", "--out", "OUT"], "DIR/bogus/augmenter.bin: unknown augmenter 'learned-bogus'" },
+        { "empty dataset", ["train", "--dataset", "DIR/empty", "--out", "OUT"], "DIR/empty: the training split holds no images" },
+        { "model too large for memory", ["train", "--dataset", "DATA", "--model", "wrn-1000000-1", "--out", "OUT"], "--model wrn-1000000-1: needs about" },
+        { "compare: bad train size", ["compare", "--dataset", "DATA", "--train-size", "7", "--epochs", "1", "--out", "OUT"], "--train-size 7" },
+        { "compare: learned:DIR with unknown kind", ["compare", "--dataset", "DATA", "--methods", "none,learned:DIR/bogus", "--epochs", "1", "--out", "OUT"], "DIR/bogus/augmenter.bin" },
+        { "grid-search: empty dataset", ["grid-search", "--dataset", "DIR/empty", "--epochs", "1", "--out", "OUT"], "DIR/empty" },
+        { "out is a file", ["train", "--dataset", "DATA", "--out", "DIR/file"], "--out DIR/file: is a file" },
+        { "out below a file", ["train", "--dataset", "DATA", "--epochs", "1", "--out", "DIR/file/run"], "--out DIR/file/run: a parent of it is a file" },
+        { "out under /proc", ["train", "--dataset", "DATA", "--epochs", "1", "--out", "/proc/dabo-test-run"], "--out /proc/dabo-test-run" },
+        { "out under /sys", ["train", "--dataset", "DATA", "--epochs", "1", "--out", "/sys/dabo-test/run"], "--out /sys/dabo-test/run" },
+        { "compare out is a file", ["compare", "--dataset", "DATA", "--epochs", "1", "--train-size", "0", "--out", "DIR/file"], "--out DIR/file: is a file" },
+        { "compare out below a file", ["compare", "--dataset", "DATA", "--epochs", "1", "--train-size", "0", "--out", "DIR/file/cmp"], "--out DIR/file/cmp" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Refused_with_one_line_and_nothing_written(string name, string[] args, string expected)
+    {
+        using var dir = new TempDirectory();
+        TestFiles.WriteIdx(dir.Combine("empty"), n: 0, nTest: 0);
+        File.WriteAllText(dir.Combine("file"), name);
+        Directory.CreateDirectory(dir.Combine("none"));
+        WriteAugmenterFile(dir.Combine("bogus", "augmenter.bin"), "learned-bogus");
+        // The generated data is small: use all of it unless the case is about --train-size.
+        string[] all = args.Contains("--train-size") ? args : [.. args, "--train-size", "0"];
+        BadInputTests.AssertRefused(dir, all, expected);
+        Assert.Equal(name, File.ReadAllText(dir.Combine("file")));
+    }
+
+    [Fact]
+    public void A_refused_train_leaves_the_out_directory_usable()
+    {
+        using var dir = new TempDirectory();
+        BadInputTests.AssertRefused(dir, ["train", "--dataset", "DATA", "--train-size", "7", "--epochs", "1", "--out", "OUT"], "--train-size 7");
+        var (code, _, err) = CliRunner.Run("train", "--dataset", dir.Combine("data"), "--train-size", "8", "--epochs", "1", "--out", dir.Combine("out"), "--quiet");
+        Assert.True(code == 0, err);
+    }
+
+    /// <summary>An augmenter file in Dabo's format whose kind is <paramref name="kind"/>.</summary>
+    internal static void WriteAugmenterFile(string path, string kind)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var w = new BinaryWriter(File.Create(path), System.Text.Encoding.UTF8);
+        w.Write("DABO-AUGMENTER-v1");
+        w.Write(kind);
+        w.Write(1);
+        w.Write("{}");
+    }
+}
+
+/// <summary>Divergence: detected (not only NaN), worded correctly, and blamed on the right learning rate.</summary>
+[Collection("global-rng")]
+public class DivergenceTests
+{
+    [Theory]
+    [InlineData("none", "ranges", "--lr", "100", "lower --lr")]
+    [InlineData("learned-affine", "mlp", "--augmenter-lr", "1e6", "lower --augmenter-lr")]
+    public void Divergence_exits_2_names_the_rate_and_keeps_nothing(string augment, string kind, string flag, string value, string advice)
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var line = BadInputTests.AssertRefused(dir, ["train", "--dataset", "DATA", "--train-size", "0", "--epochs", "2", "--augment", augment, "--augmenter-kind", kind, flag, value, "--out", "OUT"], "training diverged");
+        Assert.Contains(advice, line);
+        Assert.Contains("nothing is kept", line);
+        Assert.DoesNotContain("(epoch 0)", line);
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+
+    [Fact]
+    public void A_loss_far_above_the_first_is_an_explosion_even_when_finite()
+    {
+        var watch = new Dabo.Training.DivergenceWatch(null);
+        Assert.False(watch.Observe(2.3, null));
+        Assert.False(watch.Observe(2.3e3, null));
+        Assert.True(watch.Observe(5e25, null));
+        Assert.True(new Dabo.Training.DivergenceWatch(null).Observe(double.NaN, null));
+    }
+
+    [Fact]
+    public void The_augmenter_is_blamed_only_when_it_blew_up_before_the_loss_rose()
+    {
+        var augmenterFirst = new Dabo.Training.DivergenceWatch(1);
+        augmenterFirst.Observe(2.3, 1e6);
+        Assert.True(augmenterFirst.Observe(double.NaN, double.NaN));
+        Assert.True(augmenterFirst.AugmenterBlamed);
+
+        var lossFirst = new Dabo.Training.DivergenceWatch(1);
+        lossFirst.Observe(2.3, 1);
+        lossFirst.Observe(500, 1e6);
+        Assert.True(lossFirst.Observe(1e7, 1e9));
+        Assert.False(lossFirst.AugmenterBlamed);
+    }
+}
