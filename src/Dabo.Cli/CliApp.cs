@@ -1,4 +1,5 @@
 using Dabo.Cli.Commands;
+using Dabo.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -73,12 +74,21 @@ public static class CliApp
         });
         try
         {
-            FlagRanges.Check(args);
+            Utf8Arguments.Check(args);
+            foreach (var warning in FlagRanges.Check(args))
+            {
+                Console.Error.WriteLine($"dabo: warning: {warning}");
+            }
             return app.Run(args);
         }
         catch (Exception e)
         {
             var error = Unwrap(e);
+            if (error is IOException or UnauthorizedAccessException && OutputPaths.IsDiskFull(error))
+            {
+                // A disk that fills during a run: say so, with the path the OS reported.
+                error = new DaboException($"no space left on device ({error.Message.Split('\n')[0].Trim()}); free space or choose another --out", error);
+            }
             bool userError = error is DaboException or CommandAppException;
             Console.Error.WriteLine(userError
                 ? $"dabo: error: {OneLine(error.Message)}"

@@ -56,21 +56,23 @@ public static class FlagRanges
             .Select(o => ((IReadOnlyList<string>)[.. o.LongNames.Select(n => "--" + n), .. o.ShortNames.Select(n => "-" + n)], "--" + o.LongNames[0]));
 
     /// <summary>
-    /// Checks every numeric flag in <paramref name="args"/> against its range.
+    /// Checks every numeric flag in <paramref name="args"/> against its range; returns warnings about
+    /// values that are accepted but changed (a <c>--threads</c> above the number of cores).
     /// </summary>
     /// <exception cref="DaboException">Naming the flag, the value and the accepted range.</exception>
-    public static void Check(IReadOnlyList<string> args)
+    public static IReadOnlyList<string> Check(IReadOnlyList<string> args)
     {
+        var warnings = new List<string>();
         if (args.Any(a => a is "-h" or "--help" or "-?"))
         {
-            return;
+            return warnings;
         }
         var settings = args.Count >= 2 && Commands.TryGetValue($"{args[0]} {args[1]}", out var nested) ? nested
             : args.Count >= 1 && Commands.TryGetValue(args[0], out var top) ? top
             : null;
         if (settings is null)
         {
-            return;
+            return warnings;
         }
         var flags = new Dictionary<string, NumericRange>(StringComparer.Ordinal);
         foreach (var (names, flag) in NumericOptions(settings))
@@ -86,7 +88,7 @@ public static class FlagRanges
             string token = args[i];
             if (token == "--")
             {
-                return;
+                break;
             }
             int split = token.StartsWith('-') ? token.IndexOfAny(['=', ':']) : -1;
             string name = split > 0 ? token[..split] : token;
@@ -97,9 +99,14 @@ public static class FlagRanges
             string? value = split > 0 ? token[(split + 1)..] : i + 1 < args.Count ? args[++i] : null;
             if (value is not null)
             {
-                r.CheckText(value);
+                double v = r.CheckText(value);
+                if (r.Flag == "--threads" && v > Environment.ProcessorCount)
+                {
+                    warnings.Add($"{r.Flag} {value}: more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
+                }
             }
         }
+        return warnings;
     }
 
     private static bool IsNumeric(Type type)

@@ -86,7 +86,7 @@ public sealed partial class Comparison
         var unfinished = jobs.Where(j => !j.IsFinished).Select(j => j.Config).ToList();
         if (unfinished.Count > 0)
         {
-            Trainer.CheckInputs(unfinished, CacheDirectory, Threads);
+            Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
         }
         OutputPaths.CreateDirectory("--out", _directory);
         new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }

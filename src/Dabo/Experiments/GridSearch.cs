@@ -96,7 +96,7 @@ public sealed class GridSearch
         var unfinished = Jobs().Where(j => !j.IsFinished).Select(j => j.Config).ToList();
         if (unfinished.Count > 0)
         {
-            Trainer.CheckInputs(unfinished, CacheDirectory, Threads);
+            Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
         }
         IO.OutputPaths.CreateDirectory("--out", _directory);
         new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }

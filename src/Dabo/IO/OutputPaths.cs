@@ -68,6 +68,49 @@ public static class OutputPaths
         }
     }
 
+    /// <summary>
+    /// Refuses an output whose file system has less than <paramref name="bytesNeeded"/> free, before anything is
+    /// written there: a disk that fills after the first files leaves a run that is neither usable nor resumable.
+    /// Virtual file systems (size 0, e.g. /proc) are left to the creation's own error.
+    /// </summary>
+    public static void EnsureSpace(string flag, string path, long bytesNeeded)
+    {
+        string? existing = Path.GetFullPath(path);
+        while (!string.IsNullOrEmpty(existing) && !Directory.Exists(existing))
+        {
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (string.IsNullOrEmpty(existing))
+        {
+            return;
+        }
+        long free;
+        try
+        {
+            var drive = new DriveInfo(existing);
+            if (drive.TotalSize == 0)
+            {
+                return;
+            }
+            free = drive.AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // Unknown free space: let the writes themselves report.
+        }
+        if (free < bytesNeeded)
+        {
+            throw new DaboException($"{flag} {path}: no space left on device ({Size(free)} free, the output needs about {Size(bytesNeeded)}); free space there or choose another location");
+        }
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MB",
+        _ => $"{bytes / 1024.0:0} KB",
+    };
+
     /// <summary>The one-line error for a failure to write <paramref name="path"/>, given with <paramref name="flag"/>.</summary>
     public static DaboException Error(string flag, string path, Exception e) => new($"{flag} {path}: {Reason(path, e)}", e);
 

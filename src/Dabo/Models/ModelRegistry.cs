@@ -67,6 +67,23 @@ public static partial class ModelRegistry
     }
 
     /// <summary>
+    /// Parameter count of the named network: in closed form for <c>wrn-D-K</c> (which can be huge); the fixed
+    /// models (at most 11.2M parameters) are built and counted.
+    /// </summary>
+    public static double CountParameters(string name, int inputChannels, int classCount)
+    {
+        var wrn = WideResNetName().Match(name.Trim());
+        if (wrn.Success
+            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
+            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        {
+            return WideResNet.CountParameters(depth, widen, inputChannels, classCount);
+        }
+        using var model = Create(name, inputChannels, classCount);
+        return model.ParameterCount;
+    }
+
+    /// <summary>
     /// Estimated bytes of memory to train the named network on batches of <paramref name="batchSize"/>
     /// images, computed from the architecture without building it; null for the fixed models (at most
     /// 11.2M parameters, which fit any machine that runs Dabo). See <see cref="ModelMemory"/>.

@@ -111,6 +111,12 @@ public sealed class RunDirectory
         }
     }
 
+    /// <summary>
+    /// Estimated bytes a run of a model with <paramref name="parameters"/> parameters writes: checkpoint (weights
+    /// and momentum), best and final model, one temporary copy during an atomic replace, plus 1 MB for metrics and images.
+    /// </summary>
+    public static long EstimatedBytes(double parameters) => (long)Math.Min(long.MaxValue / 2, (parameters * 4 * 6) + (1 << 20));
+
     /// <summary>Reads <c>config.json</c>.</summary>
     public TrainingConfig LoadConfig()
     {

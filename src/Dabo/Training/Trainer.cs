@@ -73,6 +73,10 @@ public sealed class Trainer
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
         using var step = method.CreateStep(new StepContext(_config, model, optimizer, Normalize, device, data, validationStream, _run));
 
+        if (!hasCheckpoint)
+        {
+            OutputPaths.EnsureSpace("--out", _run.Path, RunDirectory.EstimatedBytes(model.ParameterCount));
+        }
         _run.Create(_config);
 
         var schedule = new LearningRateSchedule(LearningRateSchedule.Parse(_config.Schedule), _config.Lr,
@@ -197,9 +201,14 @@ public sealed class Trainer
     /// before its output directory exists. Each distinct data selection is loaded once.
     /// </summary>
     /// <exception cref="DaboException">On the first input a run would refuse.</exception>
-    public static void CheckInputs(IEnumerable<TrainingConfig> configs, string? cacheDirectory = null, int? threads = null)
+    /// <param name="configs">The runs.</param>
+    /// <param name="cacheDirectory">Decoded-image cache (null: the default).</param>
+    /// <param name="threads">CPU threads (null: all cores).</param>
+    /// <param name="outDirectory">Where the runs will be written, checked for free space for all of them; null to skip.</param>
+    public static void CheckInputs(IEnumerable<TrainingConfig> configs, string? cacheDirectory = null, int? threads = null, string? outDirectory = null)
     {
         TorchRuntime.Initialize(threads);
+        long bytes = 0;
         foreach (var group in configs.GroupBy(c => (c.Dataset, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
         {
             foreach (var config in group)
@@ -220,7 +229,12 @@ public sealed class Trainer
                 {
                     LearnedAugmentation.CheckTransfer(learned, data.Channels);
                 }
+                bytes = (long)Math.Min(long.MaxValue / 2, (double)bytes + RunDirectory.EstimatedBytes(ModelRegistry.CountParameters(config.Model, data.Channels, data.ClassNames.Count)));
             }
+        }
+        if (outDirectory is not null)
+        {
+            OutputPaths.EnsureSpace("--out", outDirectory, bytes);
         }
     }
 
