@@ -32,6 +32,9 @@ has_glibcxx() {
   [ -n "$lib" ] && grep -aq "$need_glibcxx" "$lib"
 }
 
+# The Debian mirror this machine already uses (see debian-mirror.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"
+
 is_debian() { [ -r /etc/os-release ] && grep -qE '^ID=debian' /etc/os-release; }
 
 # 1. libstdc++ with GLIBCXX_3.4.32 (TorchSharp 0.107's libLibTorchSharp.so needs it).
@@ -40,10 +43,11 @@ if ! has_glibcxx; then
     pin=/etc/apt/preferences.d/dabo-trixie-pin
     src=/etc/apt/sources.list.d/dabo-trixie.sources
     if [ ! -f "$src" ]; then
-      say "adding Debian 13 (trixie) apt source with low pin priority ($src)"
-      as_root tee "$src" >/dev/null <<'SRC'
+      mirror="$(debian_mirror /)"
+      say "adding Debian 13 (trixie) apt source from $mirror with low pin priority ($src)"
+      as_root tee "$src" >/dev/null <<SRC
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg

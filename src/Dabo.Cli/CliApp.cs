@@ -1,4 +1,5 @@
 using Dabo.Cli.Commands;
+using Dabo.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,6 +26,8 @@ public static class CliApp
             config.SetApplicationName("dabo");
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.ConfigureConsole(AnsiConsole.Console);
+            config.SetHelpProvider(new PlainTextHelpProvider(config.Settings));
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs learned-affine, same seed; table and report.")
                 .WithExample("demo")
@@ -71,11 +74,21 @@ public static class CliApp
         });
         try
         {
+            Utf8Arguments.Check(args);
+            foreach (var warning in FlagRanges.Check(args))
+            {
+                Console.Error.WriteLine($"dabo: warning: {warning}");
+            }
             return app.Run(args);
         }
         catch (Exception e)
         {
             var error = Unwrap(e);
+            if (error is IOException or UnauthorizedAccessException && OutputPaths.IsDiskFull(error))
+            {
+                // A disk that fills during a run: say so, with the path the OS reported.
+                error = new DaboException($"no space left on device ({error.Message.Split('\n')[0].Trim()}); free space or choose another --out", error);
+            }
             bool userError = error is DaboException or CommandAppException;
             Console.Error.WriteLine(userError
                 ? $"dabo: error: {OneLine(error.Message)}"

@@ -57,7 +57,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var config = new TrainingConfig { Dataset = settings.Dataset, TrainSize = settings.TrainSize, Epochs = settings.Epochs, BatchSize = 32, Seed = 0, TestEvery = 4 };
+        var config = new TrainingConfig { Dataset = settings.Dataset, TrainSize = settings.TrainSize == 0 ? null : settings.TrainSize, Epochs = settings.Epochs, BatchSize = 32, Seed = 0, TestEvery = 4 };
         config.Validate();
         var methods = settings.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var comparison = new Comparison(config, methods, [0], settings.Out)

@@ -19,6 +19,18 @@ public static class DatasetLoader
     /// <summary>Detects the format of a directory or archive from what it contains.</summary>
     public static DatasetFormat Detect(string pathOrName)
     {
+        try
+        {
+            return DetectCore(pathOrName);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw Unreadable(Resolve(pathOrName), e);
+        }
+    }
+
+    private static DatasetFormat DetectCore(string pathOrName)
+    {
         string path = Resolve(pathOrName);
         if (Directory.Exists(path))
         {
@@ -66,6 +78,27 @@ public static class DatasetLoader
     /// <param name="cacheDirectory">Where decoded image folders are cached; null for <see cref="DecodedCache.DefaultDirectory"/>.</param>
     public static Dataset Load(string pathOrName, string? cacheDirectory = null)
     {
+        try
+        {
+            return LoadCore(pathOrName, cacheDirectory);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw Unreadable(Resolve(pathOrName), e);
+        }
+    }
+
+    // The file the operating system refused (quoted in .NET's message), or the dataset path.
+    private static DaboException Unreadable(string path, UnauthorizedAccessException e)
+    {
+        int start = e.Message.IndexOf('\'', StringComparison.Ordinal);
+        int end = start >= 0 ? e.Message.IndexOf('\'', start + 1) : -1;
+        string file = end > start + 1 ? e.Message[(start + 1)..end] : path;
+        return new DaboException($"{file}: permission denied reading the dataset; make it readable (e.g. chmod a+r) or run as a user who may read it", e);
+    }
+
+    private static Dataset LoadCore(string pathOrName, string? cacheDirectory)
+    {
         string path = Resolve(pathOrName);
         cacheDirectory ??= DecodedCache.DefaultDirectory();
         if (File.Exists(path) && SourceFiles.IsArchive(path))
@@ -77,7 +110,7 @@ public static class DatasetLoader
                 return cached;
             }
         }
-        var format = Detect(pathOrName);
+        var format = DetectCore(pathOrName);
         return format switch
         {
             DatasetFormat.Idx => IdxReader.Load(path),

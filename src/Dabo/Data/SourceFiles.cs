@@ -30,7 +30,17 @@ internal static class SourceFiles
         {
             foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
             {
+                // .NET decodes bytes that are not UTF-8 to U+FFFD: such a name cannot be opened again (and
+                // would hide a class folder), so ask for a rename instead of failing later.
+                if (file.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    throw new DaboException($"{file}: name is not valid UTF-8 (undecodable bytes shown as \uFFFD); rename it (or its folder) to a UTF-8 name");
+                }
                 names.Add(Path.GetRelativePath(path, file).Replace('\\', '/'));
+            }
+            foreach (var dir in Directory.EnumerateDirectories(path, "*", SearchOption.AllDirectories).Where(d => d.Contains('\uFFFD', StringComparison.Ordinal)))
+            {
+                throw new DaboException($"{dir}: name is not valid UTF-8 (undecodable bytes shown as \uFFFD); rename it to a UTF-8 name");
             }
             return names;
         }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dabo.IO;
 using Dabo.Training;
 
 namespace Dabo.Experiments;
@@ -66,7 +67,6 @@ public sealed partial class Comparison
     /// </summary>
     public ComparisonResults Run(ITrainingObserver? observer, string command, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(_directory);
         var searches = new Dictionary<string, GridSearch>(StringComparer.Ordinal);
         var jobs = new List<RunJob>();
         foreach (var method in _methods)
@@ -82,6 +82,13 @@ public sealed partial class Comparison
                 jobs.AddRange(MethodJobs(method));
             }
         }
+        // Bad input is refused before the output directory exists (no half-made comparison to trip over).
+        var unfinished = jobs.Where(j => !j.IsFinished).Select(j => j.Config).ToList();
+        if (unfinished.Count > 0)
+        {
+            Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
+        }
+        OutputPaths.CreateDirectory("--out", _directory);
         new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
             .Run(jobs, observer, cancellationToken);
 

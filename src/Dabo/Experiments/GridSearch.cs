@@ -92,6 +92,13 @@ public sealed class GridSearch
     /// </summary>
     public GridSearchOutcome Run(ITrainingObserver? observer, CancellationToken cancellationToken = default)
     {
+        // Bad input is refused before the output directory exists.
+        var unfinished = Jobs().Where(j => !j.IsFinished).Select(j => j.Config).ToList();
+        if (unfinished.Count > 0)
+        {
+            Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
+        }
+        IO.OutputPaths.CreateDirectory("--out", _directory);
         new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
             .Run(Jobs(), observer, cancellationToken);
         return Aggregate();

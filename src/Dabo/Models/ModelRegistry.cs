@@ -66,6 +66,42 @@ public static partial class ModelRegistry
         throw new DaboException($"unknown model '{name}'; valid models: {string.Join(", ", Names)} (e.g. wrn-28-10)");
     }
 
+    /// <summary>
+    /// Parameter count of the named network: in closed form for <c>wrn-D-K</c> (which can be huge); the fixed
+    /// models (at most 11.2M parameters) are built and counted.
+    /// </summary>
+    public static double CountParameters(string name, int inputChannels, int classCount)
+    {
+        var wrn = WideResNetName().Match(name.Trim());
+        if (wrn.Success
+            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
+            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        {
+            return WideResNet.CountParameters(depth, widen, inputChannels, classCount);
+        }
+        using var model = Create(name, inputChannels, classCount);
+        return model.ParameterCount;
+    }
+
+    /// <summary>
+    /// Estimated bytes of memory to train the named network on batches of <paramref name="batchSize"/>
+    /// images, computed from the architecture without building it; null for the fixed models (at most
+    /// 11.2M parameters, which fit any machine that runs Dabo). See <see cref="ModelMemory"/>.
+    /// </summary>
+    public static double? EstimatedTrainingBytes(string name, int inputChannels, int height, int width, int classCount, int batchSize)
+    {
+        var wrn = WideResNetName().Match(name.Trim());
+        if (!wrn.Success
+            || !int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
+            || !int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        {
+            return null;
+        }
+        double parameters = WideResNet.CountParameters(depth, widen, inputChannels, classCount);
+        double activations = WideResNet.ActivationsPerImage(depth, widen, height, width) * batchSize;
+        return ModelMemory.TrainingBytes(parameters, activations);
+    }
+
     [GeneratedRegex(@"^wrn-(\d+)-(\d+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WideResNetName();
 }

@@ -31,6 +31,45 @@ public sealed class WideResNet : Classifier
         }
     }
 
+    /// <summary>
+    /// The parameter count of WRN-<paramref name="depth"/>-<paramref name="widenFactor"/>, in closed form (no
+    /// allocation; as a double, since absurd depths overflow a long): convolutions without bias, two BN
+    /// parameters per channel, a 1×1 projection where the width changes.
+    /// </summary>
+    public static double CountParameters(int depth, int widenFactor, int inputChannels, int classCount)
+    {
+        double blocks = (depth - 4) / 6;
+        double total = inputChannels * 16.0 * 9;
+        double width = 16;
+        foreach (double group in new[] { 16.0 * widenFactor, 32.0 * widenFactor, 64.0 * widenFactor })
+        {
+            double first = (2 * width) + (width * group * 9) + (2 * group) + (group * group * 9) + (width != group ? width * group : 0);
+            double rest = (2 * group) + (group * group * 9) + (2 * group) + (group * group * 9);
+            total += first + ((blocks - 1) * rest);
+            width = group;
+        }
+        return total + (2 * width) + (width * classCount) + classCount;
+    }
+
+    /// <summary>
+    /// Activation values kept for the backward pass of one <paramref name="height"/>×<paramref name="width"/> image:
+    /// about six tensors per block (two BN, two ReLU, two convolution outputs) at each group's width and resolution.
+    /// </summary>
+    public static double ActivationsPerImage(int depth, int widenFactor, int height, int width)
+    {
+        double blocks = (depth - 4) / 6;
+        double total = 16.0 * height * width;
+        double h = height;
+        double w = width;
+        foreach (double group in new[] { 16.0 * widenFactor, 32.0 * widenFactor, 64.0 * widenFactor })
+        {
+            total += blocks * 6 * group * h * w;
+            h = Math.Ceiling(h / 2);
+            w = Math.Ceiling(w / 2);
+        }
+        return total;
+    }
+
     /// <summary>Creates the network with freshly initialized weights.</summary>
     /// <param name="depth">Total depth D; D − 4 must be a positive multiple of 6 (10, 16, 22, 28, 40, …).</param>
     /// <param name="widenFactor">Widening factor K ≥ 1.</param>

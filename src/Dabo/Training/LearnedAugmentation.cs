@@ -134,9 +134,23 @@ public static class LearnedAugmentation
             augmenter.load(r);
             return augmenter;
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or ArgumentException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or ArgumentException or NullReferenceException)
         {
             throw new DaboException($"{file}: unreadable augmenter ({e.Message.Split('\n')[0]})", e);
+        }
+        catch (DaboException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal))
+        {
+            // E.g. an unknown augmenter kind saved in the file: say which file holds it.
+            throw new DaboException($"{file}: {e.Message}; the file was written by another Dabo version or is damaged, train the run again", e);
+        }
+    }
+
+    /// <summary>For <c>learned:RUN_DIR</c>, loads the saved augmenter once to check it (kind, options, channels); other learned parts need no check.</summary>
+    public static void CheckTransfer(string learned, int channels)
+    {
+        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        {
+            using var augmenter = LoadAugmenter(new RunDirectory(learned[TransferPrefix.Length..]), channels, 0);
         }
     }
 

@@ -49,6 +49,15 @@ public sealed class PreparedData : IDisposable
     /// <param name="dataSeed">Seed of the subset and split.</param>
     public static PreparedData Create(Dataset dataset, int? trainSize, double valRatio, bool trainOnValidation, int dataSeed)
     {
+        // An empty split would train "N epochs × 0 steps" and still report an accuracy.
+        if (dataset.Train.Count == 0)
+        {
+            throw new DaboException($"{dataset.Source}: the training split holds no images; pass a dataset with training images");
+        }
+        if (dataset.Test.Count == 0)
+        {
+            throw new DaboException($"{dataset.Source}: the test split holds no images; pass a dataset with test images");
+        }
         long[] pool = trainSize is int n
             ? Stratified.Subset(dataset.Train.LabelArray, dataset.ClassNames, n, dataSeed)
             : Enumerable.Range(0, dataset.Train.Count).Select(i => (long)i).ToArray();
@@ -59,6 +68,10 @@ public sealed class PreparedData : IDisposable
         if (trainOnValidation)
         {
             trainIdx = [.. trainIdx, .. valIdx];
+        }
+        if (trainIdx.Length == 0)
+        {
+            throw new DaboException($"--train-size {trainSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0"}: no training images are left after holding out --val-ratio {valRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)} for validation; pass a larger --train-size or a smaller --val-ratio");
         }
         var train = dataset.Train.Select(trainIdx);
         var validation = dataset.Train.Select(valIdx);

@@ -55,6 +55,18 @@ public sealed class RunDirectory
     /// </summary>
     public bool Prepare(TrainingConfig config, bool resume)
     {
+        bool hasCheckpoint = Check(config, resume);
+        Create(config);
+        return hasCheckpoint;
+    }
+
+    /// <summary>
+    /// Checks, without creating anything, that the directory can hold a run of <paramref name="config"/>:
+    /// not a file, not another run, not a non-empty foreign directory; for <paramref name="resume"/>,
+    /// the same configuration. Returns true when a checkpoint exists to resume from.
+    /// </summary>
+    public bool Check(TrainingConfig config, bool resume)
+    {
         if (System.IO.File.Exists(Path))
         {
             throw new DaboException($"--out {Path}: is a file; pass a directory for the run");
@@ -76,10 +88,37 @@ public sealed class RunDirectory
         {
             throw new DaboException($"--out {Path}: directory is not empty and holds no Dabo run; choose an empty or new directory");
         }
-        Directory.CreateDirectory(Path);
-        AtomicFile.WriteAllText(ConfigFile, config.ToJson());
         return false;
     }
+
+    /// <summary>
+    /// Creates the directory and its <c>config.json</c> (nothing when it already holds a run). On failure
+    /// (unwritable place, full disk) removes what it created and throws one line naming the path.
+    /// </summary>
+    public void Create(TrainingConfig config)
+    {
+        if (IsRun)
+        {
+            return;
+        }
+        string? created = OutputPaths.FirstMissing(Path);
+        try
+        {
+            Directory.CreateDirectory(Path);
+            AtomicFile.WriteAllText(ConfigFile, config.ToJson());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            OutputPaths.RemoveCreated(created);
+            throw OutputPaths.Error("--out", Path, e);
+        }
+    }
+
+    /// <summary>
+    /// Estimated bytes a run of a model with <paramref name="parameters"/> parameters writes: checkpoint (weights
+    /// and momentum), best and final model, one temporary copy during an atomic replace, plus 1 MB for metrics and images.
+    /// </summary>
+    public static long EstimatedBytes(double parameters) => (long)Math.Min(long.MaxValue / 2, (parameters * 4 * 6) + (1 << 20));
 
     /// <summary>Reads <c>config.json</c>.</summary>
     public TrainingConfig LoadConfig()

@@ -52,11 +52,15 @@ public sealed class Trainer
         var device = ComputeDevice.Resolve(_config.Device);
         var method = MethodPlan.Parse(_config.Augment);
         ModelRegistry.Validate(_config.Model);
-        bool hasCheckpoint = _run.Prepare(_config, resume);
+        // Everything that can be refused (data, --train-size, learned:DIR, memory) is loaded and checked
+        // before the run directory is created: a refused command leaves no config.json behind.
+        bool hasCheckpoint = _run.Check(_config, resume);
 
         using var dataset = DatasetLoader.Load(_config.Dataset, CacheDirectory);
         using var data = PreparedData.Create(dataset, _config.TrainSize, _config.ValRatio, _config.TrainOnValidation, _config.DataSeed);
         var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
+
+        ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.Learned is not null);
 
         torch.manual_seed(_config.Seed);
         using var model = ModelRegistry.Create(_config.Model, data.Channels, data.ClassNames.Count);
@@ -68,6 +72,12 @@ public sealed class Trainer
         using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _config.BatchSize, seed: (_config.Seed * 7919L) + 3);
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
         using var step = method.CreateStep(new StepContext(_config, model, optimizer, Normalize, device, data, validationStream, _run));
+
+        if (!hasCheckpoint)
+        {
+            OutputPaths.EnsureSpace("--out", _run.Path, RunDirectory.EstimatedBytes(model.ParameterCount));
+        }
+        _run.Create(_config);
 
         var schedule = new LearningRateSchedule(LearningRateSchedule.Parse(_config.Schedule), _config.Lr,
             (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));
@@ -86,6 +96,8 @@ public sealed class Trainer
         }
         _observer.RunStarted(_config, _run.Path, data.Train.Count, data.Validation.Count, data.Test.Count, sampler.BatchesPerEpoch, state.Epoch);
 
+        // Divergence is judged against the first loss of this process (a resumed run restarts the reference).
+        var divergence = new DivergenceWatch(step.AugmenterParameterNorm());
         using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)
         {
@@ -108,9 +120,10 @@ public sealed class Trainer
                 var (loss, batchCorrect) = step.Run(unit, y, lr);
                 double lossValue = loss.ToDouble();
                 stepInEpoch++;
-                if (!double.IsFinite(lossValue))
+                if (divergence.Observe(lossValue, step.AugmenterParameterNorm()))
                 {
-                    throw new DaboException($"training diverged: non-finite loss at epoch {epoch}, step {stepInEpoch} (lr {lr:G3}); the last good checkpoint (epoch {state.Epoch}) is kept in {_run.Path}; lower --lr and start again");
+                    bool removed = state.Epoch == 0 && !hasCheckpoint && RemoveUnfinishedRun();
+                    throw new DaboException(divergence.Message(lossValue, epoch, stepInEpoch, lr, _config, state.Epoch, _run.Path, removed));
                 }
                 lossSum += lossValue * images.shape[0];
                 correct += batchCorrect.item<long>();
@@ -165,6 +178,64 @@ public sealed class Trainer
         };
         AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
         return summary;
+    }
+
+    // A run that diverged before its first epoch finished keeps nothing worth resuming: remove it, so that
+    // the same --out works with a lower learning rate.
+    private bool RemoveUnfinishedRun()
+    {
+        try
+        {
+            Directory.Delete(_run.Path, recursive: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Loads and checks everything runs of <paramref name="configs"/> need (data, <c>--train-size</c>,
+    /// <c>learned:RUN_DIR</c>, memory) without creating any file, so that a comparison refuses bad input
+    /// before its output directory exists. Each distinct data selection is loaded once.
+    /// </summary>
+    /// <exception cref="DaboException">On the first input a run would refuse.</exception>
+    /// <param name="configs">The runs.</param>
+    /// <param name="cacheDirectory">Decoded-image cache (null: the default).</param>
+    /// <param name="threads">CPU threads (null: all cores).</param>
+    /// <param name="outDirectory">Where the runs will be written, checked for free space for all of them; null to skip.</param>
+    public static void CheckInputs(IEnumerable<TrainingConfig> configs, string? cacheDirectory = null, int? threads = null, string? outDirectory = null)
+    {
+        TorchRuntime.Initialize(threads);
+        long bytes = 0;
+        foreach (var group in configs.GroupBy(c => (c.Dataset, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
+        {
+            foreach (var config in group)
+            {
+                config.Validate();
+                ComputeDevice.Resolve(config.Device);
+                MethodPlan.Parse(config.Augment);
+                ModelRegistry.Validate(config.Model);
+            }
+            using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory);
+            using var data = PreparedData.Create(dataset, group.Key.TrainSize, group.Key.ValRatio, group.Key.TrainOnValidation, group.Key.DataSeed);
+            foreach (var config in group)
+            {
+                var method = MethodPlan.Parse(config.Augment);
+                method.CreateFixed(data.Channels, config.Flip);
+                ModelMemory.Check(config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, config.BatchSize, method.Learned is not null);
+                if (method.Learned is { } learned)
+                {
+                    LearnedAugmentation.CheckTransfer(learned, data.Channels);
+                }
+                bytes = (long)Math.Min(long.MaxValue / 2, (double)bytes + RunDirectory.EstimatedBytes(ModelRegistry.CountParameters(config.Model, data.Channels, data.ClassNames.Count)));
+            }
+        }
+        if (outDirectory is not null)
+        {
+            OutputPaths.EnsureSpace("--out", outDirectory, bytes);
+        }
     }
 
     // The best-validation model, reloaded and evaluated on the test split once, at the end.

@@ -120,60 +120,71 @@ public sealed record TrainingConfig
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Checks ranges of every field; names the flag in the error.</summary>
+    /// <summary>Largest accepted learning rate: far beyond any useful value, and small enough to stay a finite float in libtorch.</summary>
+    public const double MaxLearningRate = 1e6;
+
+    /// <summary>
+    /// The accepted range of every numeric field, by flag: the one table that both the command line
+    /// (before parsing) and <see cref="Validate"/> (for config files) check against.
+    /// </summary>
+    public static IReadOnlyList<NumericRange> Ranges { get; } =
+    [
+        NumericRange.Whole("--train-size", 0, int.MaxValue, "0 for all images"),
+        new("--val-ratio", 0, 1, MaxExclusive: true, Hint: "e.g. 0.2"),
+        NumericRange.Whole("--epochs", 1, 100_000, "e.g. 30"),
+        NumericRange.Whole("--batch-size", 1, 65_536, "e.g. 32"),
+        new("--lr", 0, MaxLearningRate, MinExclusive: true, Hint: "e.g. 0.05"),
+        new("--momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
+        new("--weight-decay", 0, 1, Hint: "e.g. 5e-4"),
+        new("--warmup-epochs", 0, 100_000, Hint: "and below --epochs"),
+        NumericRange.Whole("--test-every", 1, 100_000, "e.g. 1"),
+        NumericRange.Whole("--seed", 0, int.MaxValue),
+        NumericRange.Whole("--data-seed", 0, int.MaxValue),
+        NumericRange.Whole("--inner-steps", 1, 100, "e.g. 1"),
+        new("--augmenter-lr", 0, MaxLearningRate, Hint: "e.g. 0.2"),
+        new("--augmenter-momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
+        new("--augmenter-weight-decay", 0, 1, Hint: "e.g. 0.01"),
+        new("--apply-probability", 0, 1, Hint: "e.g. 0.5"),
+    ];
+
+    private IEnumerable<(string Flag, double Value)> NumericValues()
+    {
+        yield return ("--train-size", TrainSize ?? 0);
+        yield return ("--val-ratio", ValRatio);
+        yield return ("--epochs", Epochs);
+        yield return ("--batch-size", BatchSize);
+        yield return ("--lr", Lr);
+        yield return ("--momentum", Momentum);
+        yield return ("--weight-decay", WeightDecay);
+        yield return ("--warmup-epochs", WarmupEpochs);
+        yield return ("--test-every", TestEvery);
+        yield return ("--seed", Seed);
+        yield return ("--data-seed", DataSeed);
+        yield return ("--inner-steps", InnerSteps);
+        yield return ("--augmenter-lr", AugmenterLr);
+        yield return ("--augmenter-momentum", AugmenterMomentum);
+        yield return ("--augmenter-weight-decay", AugmenterWeightDecay);
+        yield return ("--apply-probability", ApplyProbability);
+    }
+
+    /// <summary>Checks every field (ranges from <see cref="Ranges"/>, names, null keys of a config file); names the flag in the error.</summary>
     public void Validate()
     {
-        if (Epochs <= 0)
+        foreach (var (flag, value) in NumericValues())
         {
-            throw new DaboException($"--epochs {Epochs}: must be positive");
+            Ranges.Single(r => r.Flag == flag).Check(value);
         }
-        if (BatchSize <= 0)
+        if (TrainSize == 0)
         {
-            throw new DaboException($"--batch-size {BatchSize}: must be positive");
+            throw new DaboException("--train-size 0: no training images; pass a positive number, or omit it (0 on the command line means all images)");
         }
-        if (!(Lr > 0) || double.IsInfinity(Lr))
+        if (WarmupEpochs >= Epochs)
         {
-            throw new DaboException($"--lr {Lr}: must be a positive number, e.g. 0.05");
-        }
-        if (Momentum is < 0 or >= 1)
-        {
-            throw new DaboException($"--momentum {Momentum}: must be in [0, 1)");
-        }
-        if (WeightDecay < 0)
-        {
-            throw new DaboException($"--weight-decay {WeightDecay}: must be non-negative");
-        }
-        if (double.IsNaN(ValRatio) || ValRatio < 0 || ValRatio >= 1)
-        {
-            throw new DaboException($"--val-ratio {ValRatio}: must be in [0, 1), e.g. 0.2");
-        }
-        if (TrainSize is <= 0)
-        {
-            throw new DaboException($"--train-size {TrainSize}: must be positive");
-        }
-        if (WarmupEpochs < 0 || WarmupEpochs >= Epochs)
-        {
-            throw new DaboException($"--warmup-epochs {WarmupEpochs}: must be in [0, epochs)");
-        }
-        if (TestEvery <= 0)
-        {
-            throw new DaboException($"--test-every {TestEvery}: must be positive");
-        }
-        if (InnerSteps <= 0)
-        {
-            throw new DaboException($"--inner-steps {InnerSteps}: must be positive");
+            throw new DaboException($"--warmup-epochs {WarmupEpochs}: must be below --epochs ({Epochs})");
         }
         if (Hypergrad is not ("exact" or "fd" or "fd-central"))
         {
             throw new DaboException($"--hypergrad {Hypergrad}: use exact, fd or fd-central");
-        }
-        if (!(AugmenterLr >= 0) || double.IsInfinity(AugmenterLr))
-        {
-            throw new DaboException($"--augmenter-lr {AugmenterLr}: must be a non-negative number");
-        }
-        if (ApplyProbability is < 0 or > 1 || double.IsNaN(ApplyProbability))
-        {
-            throw new DaboException($"--apply-probability {ApplyProbability}: must be in [0, 1]");
         }
         if (AugmenterKind is not ("ranges" or "mlp"))
         {
@@ -209,17 +220,25 @@ public sealed record TrainingConfig
     /// <summary>Serializes to indented snake_case JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Reads a config written by <see cref="ToJson"/>; unknown keys are errors.</summary>
+    // Reading refuses null for keys that cannot be null ("model": null would otherwise reach the trainer as a null name).
+    private static readonly JsonSerializerOptions ReadOptions = new(JsonOptions) { RespectNullableAnnotations = true };
+
+    /// <summary>Reads a config written by <see cref="ToJson"/>; unknown keys and null values of non-nullable keys are errors.</summary>
     public static TrainingConfig FromJson(string json, string source)
     {
         try
         {
-            return JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions)
+            return JsonSerializer.Deserialize<TrainingConfig>(json, ReadOptions)
                 ?? throw new DaboException($"{source}: empty configuration");
         }
         catch (JsonException e)
         {
-            throw new DaboException($"{source}: invalid configuration ({e.Message.Split('\n')[0]})", e);
+            string key = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "";
+            if (key.Length > 0 && e.Message.Contains("null value", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DaboException($"{source}: key '{key}' is null; give it a value or remove the key (the default is used)", e);
+            }
+            throw new DaboException($"{source}: invalid configuration{(key.Length > 0 ? $" at key '{key}'" : "")} ({e.Message.Split('\n')[0]})", e);
         }
     }
 }

@@ -30,6 +30,9 @@ public abstract class TrainingStep : IDisposable
     /// <summary>Saves artifacts that outlive the run (e.g. the trained augmenter).</summary>
     public virtual void SaveArtifacts(RunDirectory run) { }
 
+    /// <summary>L2 norm of the trained augmenter's parameters (NaN when non-finite), or null when the step trains no augmenter; used to tell whose learning rate made training diverge.</summary>
+    public virtual double? AugmenterParameterNorm() => null;
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -125,9 +125,10 @@ public class TrainerTests
     {
         using var dir = new TempDirectory();
         TrainingData.WriteSeparable(dir.Combine("data"));
-        var config = Config(dir.Combine("data"), epochs: 2) with { Lr = 1e12 };
+        var config = Config(dir.Combine("data"), epochs: 2) with { Lr = TrainingConfig.MaxLearningRate };
         var e = Assert.Throws<DaboException>(() => new Trainer(config, dir.Combine("run")).Run());
-        Assert.Contains("non-finite loss at epoch", e.Message);
+        Assert.Contains("training diverged", e.Message);
+        Assert.Contains("at epoch 1", e.Message);
         Assert.Contains("step", e.Message);
     }
 

@@ -208,6 +208,9 @@ public sealed class BilevelStep : TrainingStep
     }
 
     /// <inheritdoc />
+    public override double? AugmenterParameterNorm() => Hypergradient.Norm([.. _augmenter.parameters()]);
+
+    /// <inheritdoc />
     public override void SaveArtifacts(RunDirectory run) => LearnedAugmentation.SaveAugmenter(_augmenter, run);
 
     /// <inheritdoc />

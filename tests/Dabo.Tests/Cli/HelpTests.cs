@@ -1,0 +1,58 @@
+using System.Reflection;
+using Dabo.Cli.Commands;
+using Spectre.Console.Cli;
+
+namespace Dabo.Tests.Cli;
+
+public class HelpTests
+{
+    public static TheoryData<string, Type> Commands => new()
+    {
+        { "train", typeof(TrainCommand.Settings) },
+        { "compare", typeof(CompareCommand.Settings) },
+        { "grid-search", typeof(GridSearchCommand.Settings) },
+        { "bench accuracy", typeof(BenchAccuracyCommand.Settings) },
+        { "bench speed", typeof(BenchSpeedCommand.Settings) },
+        { "data", typeof(DataCommand.Settings) },
+        { "eval", typeof(EvalCommand.Settings) },
+        { "preview", typeof(PreviewCommand.Settings) },
+        { "demo", typeof(DemoCommand.Settings) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Help_of_every_command_lists_every_option(string command, Type settings)
+    {
+        var (code, output, err) = CliRunner.Run([.. command.Split(' '), "--help"]);
+
+        Assert.True(code == 0, err);
+        Assert.Equal("", err);
+        var options = settings.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => p.GetCustomAttribute<CommandOptionAttribute>())
+            .OfType<CommandOptionAttribute>()
+            .SelectMany(o => o.LongNames)
+            .ToList();
+        Assert.NotEmpty(options);
+        foreach (var name in options)
+        {
+            Assert.Contains("--" + name, output);
+        }
+    }
+
+    [Fact]
+    public void Every_command_of_the_app_is_covered()
+    {
+        var (code, output, _) = CliRunner.Run("--help");
+
+        Assert.Equal(0, code);
+        var covered = Commands.Select(row => ((string)row[0]).Split(' ')[0]).ToHashSet();
+        foreach (var line in output.Split('\n').SkipWhile(l => !l.StartsWith("COMMANDS:", StringComparison.Ordinal)).Skip(1))
+        {
+            var name = line.Trim().Split(' ')[0];
+            if (line.StartsWith("    ", StringComparison.Ordinal) && !line.StartsWith("     ", StringComparison.Ordinal) && name.Length > 0)
+            {
+                Assert.Contains(name, covered);
+            }
+        }
+    }
+}
