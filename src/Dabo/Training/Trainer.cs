@@ -241,18 +241,12 @@ public sealed class Trainer
             {
                 buffer.Save(w);
             }
-            using (var s = sampler.GetState())
-            {
-                s.Save(w);
-            }
+            sampler.Save(w);
             using (var s = augmentGenerator.get_state())
             {
                 s.Save(w);
             }
-            using (var s = validationStream.GetState())
-            {
-                s.Save(w);
-            }
+            validationStream.Save(w);
             using (var s = torch.get_rng_state())
             {
                 s.Save(w);
@@ -292,18 +286,12 @@ public sealed class Trainer
                     buffer.Load(r);
                 }
             }
-            using (var s = TensorExtensionMethods.Load(r))
-            {
-                sampler.SetState(s);
-            }
+            sampler.Load(r);
             using (var s = TensorExtensionMethods.Load(r))
             {
                 augmentGenerator.set_state(s);
             }
-            using (var s = TensorExtensionMethods.Load(r))
-            {
-                validationStream.SetState(s);
-            }
+            validationStream.Load(r);
             using (var s = TensorExtensionMethods.Load(r))
             {
                 torch.set_rng_state(s);
