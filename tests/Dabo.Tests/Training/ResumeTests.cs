@@ -83,4 +83,47 @@ public class ResumeTests
 
         AssertSameRun(dir.Combine("straight"), dir.Combine("resumed"), augment.StartsWith("learned", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("last line lost")]
+    [InlineData("last line cut short")]
+    [InlineData("file deleted")]
+    [InlineData("line of a later epoch")]
+    public void Metrics_damaged_by_a_kill_are_rewritten_from_the_checkpoint_on_resume(string damage)
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var config = Config(dir.Combine("data"), "none", epochs: 3);
+        new Trainer(config, dir.Combine("straight")).Run();
+
+        using var cancel = new CancellationTokenSource();
+        var run = dir.Combine("resumed");
+        Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(config, run, new StopAfter(2, cancel)).Run(cancellationToken: cancel.Token));
+        string metrics = Path.Combine(run, "metrics.jsonl");
+        var lines = File.ReadAllLines(metrics);
+        Assert.Equal(2, lines.Length);
+        switch (damage)
+        {
+            case "last line lost": // killed after the checkpoint's rename, before the metrics file's
+                File.WriteAllText(metrics, lines[0] + "\n");
+                break;
+            case "last line cut short":
+                File.WriteAllText(metrics, lines[0] + "\n" + lines[1][..(lines[1].Length / 2)]);
+                break;
+            case "file deleted":
+                File.Delete(metrics);
+                break;
+            default:
+                File.AppendAllText(metrics, lines[1].Replace("\"epoch\":2", "\"epoch\":3", StringComparison.Ordinal) + "\n");
+                break;
+        }
+        // What a kill -9 during a write leaves behind: the writer's temporary file.
+        string stale = Path.Combine(run, $".metrics.jsonl.{int.MaxValue}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(stale, lines[0]);
+
+        new Trainer(config, run).Run(resume: true);
+
+        AssertSameRun(dir.Combine("straight"), run, learned: false);
+        Assert.False(File.Exists(stale), "stale temporary file deleted");
+    }
 }
