@@ -52,7 +52,7 @@ public static class RunEvaluation
             throw new DaboException($"{dataset}: has {data.ClassCount} classes but the run's model has {trainingData.ClassNames.Count}");
         }
         using var model = ModelRegistry.Create(config.Model, trainingData.Channels, trainingData.ClassNames.Count);
-        ClassifierFile.Load(model, modelFile, $"it is damaged or not the weights of a {config.Model}: train the run again");
+        ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
         model.to(device);
         using var augmentation = ttaCopies > 1 ? RunAugmentation.For(config, run, trainingData.Channels) : null;
         Func<Tensor, Tensor>? transform = augmentation is null || augmentation.IsIdentity ? null : augmentation.Apply;
