@@ -52,7 +52,7 @@ public static class ChecksummedFile
             using var reader = new BinaryReader(stream, Encoding.UTF8);
             return read(reader);
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or OverflowException
+        catch (Exception e) when (e is EndOfStreamException or IOException or InvalidDataException or FormatException or OverflowException
             or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
         {
             throw new DaboException($"{path}: unreadable {what} ({FirstLine(e.Message)}); {remedy}", e);
