@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dabo.IO;
 using Dabo.Training;
 
 namespace Dabo.Experiments;
@@ -67,6 +68,7 @@ public sealed partial class Comparison
     public ComparisonResults Run(ITrainingObserver? observer, string command, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_directory);
+        AtomicFile.DeleteStale(_directory); // results files cut off by a kill
         var searches = new Dictionary<string, GridSearch>(StringComparer.Ordinal);
         var jobs = new List<RunJob>();
         foreach (var method in _methods)

@@ -66,14 +66,30 @@ public class ResumeTests
     }
 
     [Theory]
-    [InlineData("learned-affine")]
-    [InlineData("standard")]
-    [InlineData("none")]
-    public void Run_cancelled_after_epoch_2_and_resumed_writes_the_same_files(string augment)
+    [InlineData("learned-affine", "")]
+    [InlineData("learned-affine", "K=2")]
+    [InlineData("learned-affine", "fd")]
+    [InlineData("learned-affine", "mlp")]
+    [InlineData("standard+learned-affine", "")]
+    [InlineData("transfer", "")]
+    [InlineData("standard", "")]
+    [InlineData("none", "")]
+    public void Run_cancelled_after_epoch_2_and_resumed_writes_the_same_files(string augment, string variant)
     {
         using var dir = new TempDirectory();
         TrainingData.WriteSeparable(dir.Combine("data"));
-        var config = Config(dir.Combine("data"), augment);
+        if (augment == "transfer")
+        {
+            new Trainer(Config(dir.Combine("data"), "learned-affine", epochs: 1), dir.Combine("source")).Run();
+            augment = "learned:" + dir.Combine("source");
+        }
+        var config = variant switch
+        {
+            "K=2" => Config(dir.Combine("data"), augment) with { InnerSteps = 2 },
+            "fd" => Config(dir.Combine("data"), augment) with { Hypergrad = "fd" },
+            "mlp" => Config(dir.Combine("data"), augment) with { AugmenterKind = "mlp" },
+            _ => Config(dir.Combine("data"), augment),
+        };
         new Trainer(config, dir.Combine("straight")).Run();
 
         using var cancel = new CancellationTokenSource();
@@ -81,7 +97,7 @@ public class ResumeTests
         Assert.Equal(2, File.ReadAllLines(dir.Combine("resumed", "metrics.jsonl")).Length);
         new Trainer(config, dir.Combine("resumed")).Run(resume: true);
 
-        AssertSameRun(dir.Combine("straight"), dir.Combine("resumed"), augment.StartsWith("learned", StringComparison.Ordinal));
+        AssertSameRun(dir.Combine("straight"), dir.Combine("resumed"), augment.Contains("learned-", StringComparison.Ordinal));
     }
 
     [Theory]
