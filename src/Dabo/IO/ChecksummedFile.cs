@@ -53,7 +53,7 @@ public static class ChecksummedFile
             return read(reader);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or InvalidDataException or FormatException or OverflowException
-            or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or NullReferenceException)
+            or ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
         {
             throw new DaboException($"{path}: unreadable {what} ({FirstLine(e.Message)}); {remedy}", e);
         }
