@@ -5,7 +5,7 @@ namespace Dabo.Data;
 
 /// <summary>
 /// Yields shuffled mini-batches of an <see cref="ImageSet"/>: a new permutation each epoch from a
-/// seeded generator (whose state can be saved for resuming), each batch gathered in one
+/// seeded generator (whose state, with the endless stream's position, can be saved for resuming), each batch gathered in one
 /// <c>index_select</c> from the contiguous tensor.
 /// </summary>
 public sealed class BatchSampler : IDisposable
@@ -72,15 +72,47 @@ public sealed class BatchSampler : IDisposable
         return _set.Gather(index);
     }
 
-    /// <summary>The shuffling generator's state, for checkpoints.</summary>
-    public Tensor GetState() => _generator.get_state();
-
-    /// <summary>Restores a state from <see cref="GetState"/> (the endless stream restarts its pass).</summary>
-    public void SetState(Tensor state)
+    /// <summary>
+    /// Writes everything the next batches depend on, for checkpoints: the generator's state and,
+    /// for the endless stream, its current pass (permutation and cursor), which a resumed run must
+    /// continue rather than reshuffle.
+    /// </summary>
+    public void Save(BinaryWriter writer)
     {
-        _generator.set_state(state);
+        using (var state = _generator.get_state())
+        {
+            state.Save(writer);
+        }
+        writer.Write(_order is not null);
+        if (_order is not null)
+        {
+            _order.Save(writer);
+            writer.Write(_position);
+        }
+    }
+
+    /// <summary>Restores the state written by <see cref="Save"/>.</summary>
+    public void Load(BinaryReader reader)
+    {
+        using (var state = TensorExtensionMethods.Load(reader))
+        {
+            _generator.set_state(state);
+        }
         _order?.Dispose();
         _order = null;
+        _position = 0;
+        if (reader.ReadBoolean())
+        {
+            var order = TensorExtensionMethods.Load(reader).DetachFromDisposeScope();
+            long position = reader.ReadInt64();
+            if (order.dim() != 1 || order.shape[0] != _set.Count || order.dtype != ScalarType.Int64 || position < 0 || position > order.shape[0])
+            {
+                order.Dispose();
+                throw new InvalidDataException($"sampler state of another data set ({_set.Count} images)");
+            }
+            _order = order;
+            _position = position;
+        }
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Text;
+using Dabo.IO;
 using static TorchSharp.torch;
 
 namespace Dabo.Data;
@@ -6,8 +7,9 @@ namespace Dabo.Data;
 /// <summary>
 /// A binary cache of a decoded dataset, so that tens of thousands of JPEGs are decoded once.
 /// The file records a fingerprint of its source (sizes and modification times); a changed
-/// source makes it stale and it is rebuilt. Written to a temporary file and renamed, so a
-/// crash never leaves a half-written cache behind.
+/// source makes it stale and it is rebuilt, and so is a damaged cache (its SHA-256 header does not
+/// match, or its sizes do not). Written to a temporary file and renamed, so a crash never leaves
+/// a half-written cache behind.
 /// </summary>
 public static class DecodedCache
 {
@@ -38,7 +40,10 @@ public static class DecodedCache
         return Path.Combine(cacheDirectory, $"{stem}-{Convert.ToHexString(hash, 0, 6).ToLowerInvariant()}.dabocache");
     }
 
-    /// <summary>Loads the cached dataset when it exists and matches <paramref name="fingerprint"/>; otherwise null.</summary>
+    /// <summary>
+    /// Loads the cached dataset when it exists and matches <paramref name="fingerprint"/>; otherwise
+    /// null. A damaged cache (wrong checksum, bad header or sizes) is also null: the caller rebuilds it.
+    /// </summary>
     public static Dataset? TryLoad(string cacheFile, string source, string fingerprint, DatasetFormat format)
     {
         if (!File.Exists(cacheFile))
@@ -47,55 +52,50 @@ public static class DecodedCache
         }
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(cacheFile), Encoding.UTF8);
-            if (reader.ReadString() != Magic || reader.ReadString() != fingerprint)
+            return ChecksummedFile.Read(cacheFile, "decoded-image cache", "it is rebuilt", reader =>
             {
-                return null;
-            }
-            int classCount = reader.ReadInt32();
-            var names = new string[classCount];
-            for (int i = 0; i < classCount; i++)
-            {
-                names[i] = reader.ReadString();
-            }
-            var train = ReadSet(reader);
-            var test = ReadSet(reader);
-            return new Dataset(format, source, train, test, names);
+                if (reader.ReadString() != Magic || reader.ReadString() != fingerprint)
+                {
+                    return null;
+                }
+                int classCount = reader.ReadInt32();
+                if (classCount <= 0 || classCount > reader.BaseStream.Length)
+                {
+                    throw new InvalidDataException($"class count {classCount}");
+                }
+                var names = new string[classCount];
+                for (int i = 0; i < classCount; i++)
+                {
+                    names[i] = reader.ReadString();
+                }
+                var train = ReadSet(reader);
+                var test = ReadSet(reader);
+                return new Dataset(format, source, train, test, names);
+            });
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException)
+        catch (DaboException)
         {
             return null; // unreadable cache: rebuilt by the caller
         }
     }
 
-    /// <summary>Writes the dataset atomically (temporary file, then rename).</summary>
+    /// <summary>Writes the dataset atomically (temporary file, then rename) with a checksum.</summary>
     public static void Save(string cacheFile, string fingerprint, Dataset dataset)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
-        string temp = $"{cacheFile}.{Environment.ProcessId}.tmp";
-        try
+        string directory = Path.GetDirectoryName(Path.GetFullPath(cacheFile))!;
+        AtomicFile.DeleteStale(directory);
+        ChecksummedFile.Write(cacheFile, writer =>
         {
-            using (var writer = new BinaryWriter(File.Create(temp), Encoding.UTF8))
+            writer.Write(Magic);
+            writer.Write(fingerprint);
+            writer.Write(dataset.ClassCount);
+            foreach (var name in dataset.ClassNames)
             {
-                writer.Write(Magic);
-                writer.Write(fingerprint);
-                writer.Write(dataset.ClassCount);
-                foreach (var name in dataset.ClassNames)
-                {
-                    writer.Write(name);
-                }
-                WriteSet(writer, dataset.Train);
-                WriteSet(writer, dataset.Test);
+                writer.Write(name);
             }
-            File.Move(temp, cacheFile, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+            WriteSet(writer, dataset.Train);
+            WriteSet(writer, dataset.Test);
+        });
     }
 
     private static void WriteSet(BinaryWriter writer, ImageSet set)
@@ -114,7 +114,17 @@ public static class DecodedCache
     private static ImageSet ReadSet(BinaryReader reader)
     {
         long[] shape = [reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32()];
-        long count = shape[0] * shape[1] * shape[2] * shape[3];
+        long left = reader.BaseStream.Length - reader.BaseStream.Position;
+        // Sizes are checked against what the file holds before anything is allocated.
+        if (shape.Any(d => d < 0 || d > left))
+        {
+            throw new InvalidDataException($"shape [{string.Join(", ", shape)}]");
+        }
+        long count = checked(shape[0] * shape[1] * shape[2] * shape[3]);
+        if (count + (shape[0] * sizeof(long)) > left)
+        {
+            throw new InvalidDataException($"shape [{string.Join(", ", shape)}] larger than the file");
+        }
         byte[] pixels = reader.ReadBytes(checked((int)count));
         if (pixels.Length != count)
         {

@@ -67,6 +67,10 @@ public sealed partial class Comparison
     /// </summary>
     public ComparisonResults Run(ITrainingObserver? observer, string command, CancellationToken cancellationToken = default)
     {
+        if (Directory.Exists(_directory))
+        {
+            AtomicFile.DeleteStale(_directory); // results files cut off by a kill
+        }
         var searches = new Dictionary<string, GridSearch>(StringComparer.Ordinal);
         var jobs = new List<RunJob>();
         foreach (var method in _methods)

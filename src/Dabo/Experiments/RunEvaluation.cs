@@ -32,7 +32,7 @@ public static class RunEvaluation
             throw new DaboException($"--tta {ttaCopies}: must be at least 1");
         }
         string modelFile = best ? run.BestModelFile : run.ModelFile;
-        if (!File.Exists(modelFile))
+        if (!Path.Exists(modelFile))
         {
             throw new DaboException($"{modelFile}: not found; the run has not finished (resume it with 'dabo train ... --resume')");
         }
@@ -52,14 +52,7 @@ public static class RunEvaluation
             throw new DaboException($"{dataset}: has {data.ClassCount} classes but the run's model has {trainingData.ClassNames.Count}");
         }
         using var model = ModelRegistry.Create(config.Model, trainingData.Channels, trainingData.ClassNames.Count);
-        try
-        {
-            model.load(modelFile);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
-        {
-            throw new DaboException($"{modelFile}: cannot load into a {config.Model} ({e.Message.Split('\n')[0]})", e);
-        }
+        ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
         model.to(device);
         using var augmentation = ttaCopies > 1 ? RunAugmentation.For(config, run, trainingData.Channels) : null;
         Func<Tensor, Tensor>? transform = augmentation is null || augmentation.IsIdentity ? null : augmentation.Apply;

@@ -20,6 +20,7 @@ public static class LearnedAugmentation
     private const string Magic = "DABO-AUGMENTER-v1";
     private const string TransferPrefix = "learned:";
     private const string PolicyName = "learned-policy";
+    private const string AugmenterRemedy = "train the learned-augmentation run again to rewrite it";
 
     /// <summary>Checks a learned part without building anything.</summary>
     public static void Validate(string learned)
@@ -28,10 +29,12 @@ public static class LearnedAugmentation
         {
             string dir = learned[TransferPrefix.Length..];
             string file = new RunDirectory(dir).AugmenterFile;
-            if (!File.Exists(file))
+            if (!File.Exists(file) && !Directory.Exists(file))
             {
                 throw new DaboException($"--augment {learned}: {file} not found; pass the directory of a finished learned-augmentation run");
             }
+            // Checked before the new run's directory is made: a damaged file must leave nothing behind.
+            ChecksummedFile.Read(file, "augmenter", AugmenterRemedy, r => ReadHeader(r, file));
             return;
         }
         if (learned.Contains('+', StringComparison.Ordinal))
@@ -94,10 +97,9 @@ public static class LearnedAugmentation
             : null;
     }
 
-    /// <summary>Writes <c>augmenter.bin</c>: kind, channels, options and weights.</summary>
-    public static void SaveAugmenter(Augmenter augmenter, RunDirectory run) => AtomicFile.Write(run.AugmenterFile, stream =>
+    /// <summary>Writes <c>augmenter.bin</c> (checksummed): kind, channels, options and weights.</summary>
+    public static void SaveAugmenter(Augmenter augmenter, RunDirectory run) => ChecksummedFile.Write(run.AugmenterFile, w =>
     {
-        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
         w.Write(augmenter.Kind);
         w.Write(augmenter.Channels);
@@ -112,37 +114,59 @@ public static class LearnedAugmentation
     public static Augmenter LoadAugmenter(RunDirectory run, int channels, long seed)
     {
         string file = run.AugmenterFile;
-        if (!File.Exists(file))
+        if (!File.Exists(file) && !Directory.Exists(file))
         {
             throw new DaboException($"{file}: not found; the run has no trained augmenter (was it a learned-augmentation run, and did it finish?)");
         }
-        try
+        return ChecksummedFile.Read(file, "augmenter", AugmenterRemedy, r =>
         {
-            using var r = new BinaryReader(File.OpenRead(file), System.Text.Encoding.UTF8);
-            if (r.ReadString() != Magic)
-            {
-                throw new DaboException($"{file}: not a Dabo augmenter file");
-            }
-            string kind = r.ReadString();
-            int savedChannels = r.ReadInt32();
-            var options = JsonSerializer.Deserialize<AugmenterOptions>(r.ReadString())! with { Seed = seed };
+            var (kind, savedChannels, options) = ReadHeader(r, file);
             if (savedChannels != channels)
             {
                 throw new DaboException($"{file}: augmenter was learned on {savedChannels}-channel images but this dataset has {channels}");
             }
-            var augmenter = AugmenterFactory.Create(kind, channels, options);
-            augmenter.load(r);
+            var augmenter = AugmenterFactory.Create(kind, channels, options with { Seed = seed });
+            try
+            {
+                augmenter.load(r);
+            }
+            catch
+            {
+                augmenter.Dispose();
+                throw;
+            }
             return augmenter;
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or ArgumentException or NullReferenceException)
+        });
+    }
+
+    // Kind, channels and options: everything but the weights, each checked so that a damaged file is named.
+    private static (string Kind, int Channels, AugmenterOptions Options) ReadHeader(BinaryReader r, string file)
+    {
+        if (r.ReadString() != Magic)
         {
-            throw new DaboException($"{file}: unreadable augmenter ({e.Message.Split('\n')[0]})", e);
+            throw new DaboException($"{file}: not a Dabo augmenter file; {AugmenterRemedy}");
         }
-        catch (DaboException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal))
+        string kind = r.ReadString();
+        if (!AugmenterFactory.Names.Contains(kind))
         {
-            // E.g. an unknown augmenter kind saved in the file: say which file holds it.
-            throw new DaboException($"{file}: {e.Message}; the file was written by another Dabo version or is damaged, train the run again", e);
+            throw new DaboException($"{file}: unknown augmenter kind '{kind}' (damaged, or from a newer Dabo); {AugmenterRemedy}");
         }
+        int channels = r.ReadInt32();
+        if (channels is not (1 or 3))
+        {
+            throw new DaboException($"{file}: invalid channel count {channels}; {AugmenterRemedy}");
+        }
+        var options = JsonSerializer.Deserialize<AugmenterOptions>(r.ReadString())
+            ?? throw new DaboException($"{file}: augmenter options missing (null); {AugmenterRemedy}");
+        try
+        {
+            options.Validate();
+        }
+        catch (DaboException e)
+        {
+            throw new DaboException($"{file}: invalid augmenter options ({e.Message}); {AugmenterRemedy}", e);
+        }
+        return (kind, channels, options);
     }
 
     /// <summary>For <c>learned:RUN_DIR</c>, loads the saved augmenter once to check it (kind, options, channels); other learned parts need no check.</summary>

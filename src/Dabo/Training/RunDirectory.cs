@@ -71,6 +71,7 @@ public sealed class RunDirectory
         {
             throw new DaboException($"--out {Path}: is a file; pass a directory for the run");
         }
+        AtomicFile.DeleteStale(Path);
         if (IsRun)
         {
             var saved = LoadConfig();
@@ -82,11 +83,27 @@ public sealed class RunDirectory
             {
                 throw new DaboException($"--out {Path}: holds a run with a different configuration ({Difference(saved, config)}); use the same flags with --resume, or another --out");
             }
-            return System.IO.File.Exists(CheckpointFile);
+            if (System.IO.Path.Exists(CheckpointFile))
+            {
+                return true;
+            }
+            // Without a checkpoint only a run killed before its first epoch may start again.
+            if (System.IO.File.Exists(SummaryFile) || System.IO.File.Exists(ModelFile) || (System.IO.File.Exists(MetricsFile) && new FileInfo(MetricsFile).Length > 0))
+            {
+                throw new DaboException($"--out {Path}: holds trained epochs but no {System.IO.Path.GetFileName(CheckpointFile)} (deleted?), so it cannot be resumed; train again into another --out");
+            }
+            return false;
         }
-        if (Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path).Any() && !resume)
+        if (Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path).Any())
         {
-            throw new DaboException($"--out {Path}: directory is not empty and holds no Dabo run; choose an empty or new directory");
+            if (System.IO.Path.Exists(CheckpointFile))
+            {
+                // Training on would silently start at epoch 0 and overwrite the checkpoint.
+                throw new DaboException($"--out {Path}: holds {System.IO.Path.GetFileName(CheckpointFile)} but no config.json (deleted?); restore config.json to resume, or choose another --out");
+            }
+            throw new DaboException(resume
+                ? $"--out {Path}: --resume, but the directory holds no Dabo run (no config.json) and is not empty; pass the directory of an interrupted run, or an empty or new directory"
+                : $"--out {Path}: directory is not empty and holds no Dabo run; choose an empty or new directory");
         }
         return false;
     }
@@ -127,19 +144,69 @@ public sealed class RunDirectory
         {
             throw new DaboException($"{Path}: not a Dabo run (no config.json); pass a directory written by 'dabo train'");
         }
-        return TrainingConfig.FromJson(System.IO.File.ReadAllText(ConfigFile), ConfigFile);
+        return TrainingConfig.FromJson(ReadText(ConfigFile), ConfigFile);
     }
 
     /// <summary>Reads <c>summary.json</c>, or null when the run has not finished.</summary>
-    public RunSummary? LoadSummary() => System.IO.File.Exists(SummaryFile)
-        ? JsonSerializer.Deserialize<RunSummary>(System.IO.File.ReadAllText(SummaryFile), TrainingConfig.JsonOptions)
-        : null;
+    public RunSummary? LoadSummary()
+    {
+        if (!System.IO.Path.Exists(SummaryFile))
+        {
+            return null;
+        }
+        const string Remedy = "delete it and run the same command again (with --resume for 'dabo train'): the run is finished again from its checkpoint";
+        try
+        {
+            return JsonSerializer.Deserialize<RunSummary>(ReadText(SummaryFile, Remedy), TrainingConfig.JsonOptions)
+                ?? throw new DaboException($"{SummaryFile}: damaged run summary (null); {Remedy}");
+        }
+        catch (JsonException e)
+        {
+            throw new DaboException($"{SummaryFile}: damaged run summary ({e.Message.Split('\n')[0]}); {Remedy}", e);
+        }
+    }
 
-    /// <summary>Reads all lines of <c>metrics.jsonl</c>.</summary>
-    public List<EpochMetrics> LoadMetrics() => System.IO.File.Exists(MetricsFile)
-        ? System.IO.File.ReadAllLines(MetricsFile).Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<EpochMetrics>(l, MetricsJson)!).ToList()
-        : [];
+    /// <summary>Reads all lines of <c>metrics.jsonl</c>; a damaged line is a <see cref="DaboException"/> naming the file and line.</summary>
+    public List<EpochMetrics> LoadMetrics()
+    {
+        if (!System.IO.Path.Exists(MetricsFile))
+        {
+            return [];
+        }
+        const string Remedy = "resume the run ('dabo train' with its flags and --resume) to rewrite it from its checkpoint";
+        var lines = ReadText(MetricsFile, Remedy).Split('\n');
+        var metrics = new List<EpochMetrics>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                continue;
+            }
+            try
+            {
+                metrics.Add(JsonSerializer.Deserialize<EpochMetrics>(lines[i], MetricsJson) ?? throw new JsonException("null"));
+            }
+            catch (JsonException e)
+            {
+                throw new DaboException($"{MetricsFile}: line {i + 1} is damaged ({e.Message.Split('\n')[0]}); {Remedy}", e);
+            }
+        }
+        return metrics;
+    }
+
+    // The text of a run file; a directory or unreadable file in its place is a DaboException naming it.
+    private static string ReadText(string file, string? remedy = null)
+    {
+        try
+        {
+            return System.IO.File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string what = Directory.Exists(file) ? "is a directory, not a file" : $"cannot be read ({e.Message.Split('\n')[0]})";
+            throw new DaboException(remedy is null ? $"{file}: {what}" : $"{file}: {what}; {remedy}", e);
+        }
+    }
 
     /// <summary>Rewrites <c>metrics.jsonl</c> with <paramref name="metrics"/> (atomic).</summary>
     public void WriteMetrics(IEnumerable<EpochMetrics> metrics) =>

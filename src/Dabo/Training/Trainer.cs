@@ -16,7 +16,8 @@ namespace Dabo.Training;
 /// </summary>
 public sealed class Trainer
 {
-    private const string CheckpointMagic = "DABO-CHECKPOINT-v1";
+    private const string CheckpointMagic = "DABO-CHECKPOINT-v2";
+    private const string CheckpointRemedy = "it cannot be resumed: remove the run directory and train again without --resume, or use another --out";
     private const int PreviewImages = 16;
     private const int CleanTrainEvalImages = 1000;
 
@@ -83,17 +84,14 @@ public sealed class Trainer
             (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));
 
         var state = new LoopState();
-        var metrics = new List<EpochMetrics>();
         if (hasCheckpoint)
         {
             state = LoadCheckpoint(model, optimizer, sampler, augmentGenerator, validationStream, step);
-            metrics = _run.LoadMetrics().Where(m => m.Epoch <= state.Epoch).ToList();
-            _run.WriteMetrics(metrics);
         }
-        else
-        {
-            _run.WriteMetrics(metrics);
-        }
+        // The checkpoint holds every finished epoch's line: metrics.jsonl is rewritten from it, which
+        // restores a line lost (or cut short) by a kill between the checkpoint and the metrics write.
+        var metrics = state.Metrics;
+        _run.WriteMetrics(metrics);
         _observer.RunStarted(_config, _run.Path, data.Train.Count, data.Validation.Count, data.Test.Count, sampler.BatchesPerEpoch, state.Epoch);
 
         // Divergence is judged against the first loss of this process (a resumed run restarts the reference).
@@ -144,7 +142,7 @@ public sealed class Trainer
             {
                 state.BestVal = line.ValAccuracy ?? double.NaN;
                 state.BestEpoch = epoch;
-                AtomicFile.Write(_run.BestModelFile, s => { using var w = new BinaryWriter(s); model.save(w); });
+                ClassifierFile.Save(model, _run.BestModelFile);
             }
             state.Epoch = epoch;
             metrics.Add(line);
@@ -153,7 +151,7 @@ public sealed class Trainer
             _observer.EpochCompleted(line, _config);
         }
 
-        AtomicFile.Write(_run.ModelFile, s => { using var w = new BinaryWriter(s); model.save(w); });
+        ClassifierFile.Save(model, _run.ModelFile);
         step.SaveArtifacts(_run);
         var last = metrics[^1];
         double testAtBest = TestAccuracyOf(_run.BestModelFile, data, device);
@@ -242,7 +240,7 @@ public sealed class Trainer
     private double TestAccuracyOf(string modelFile, PreparedData data, Device device)
     {
         using var best = ModelRegistry.Create(_config.Model, data.Channels, data.ClassNames.Count);
-        best.load(modelFile);
+        ClassifierFile.Load(best, modelFile, CheckpointRemedy);
         best.to(device);
         return Math.Round(Evaluator.Evaluate(best, data.Test, data.Normalize, device).Accuracy, 6);
     }
@@ -293,13 +291,13 @@ public sealed class Trainer
         public double BestVal = double.NegativeInfinity;
         public int BestEpoch;
         public double Seconds;
+        public List<EpochMetrics> Metrics = [];
     }
 
     private void SaveCheckpoint(LoopState state, Classifier model, SgdMomentum optimizer, BatchSampler sampler, Generator augmentGenerator, BatchSampler validationStream, TrainingStep step)
     {
-        AtomicFile.Write(_run.CheckpointFile, stream =>
+        ChecksummedFile.Write(_run.CheckpointFile, w =>
         {
-            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             w.Write(CheckpointMagic);
             w.Write(_config.ToJson());
             w.Write(state.Epoch);
@@ -307,23 +305,22 @@ public sealed class Trainer
             w.Write(state.BestVal);
             w.Write(state.BestEpoch);
             w.Write(state.Seconds);
+            w.Write(state.Metrics.Count);
+            foreach (var line in state.Metrics)
+            {
+                w.Write(JsonSerializer.Serialize(line, RunDirectory.MetricsJson));
+            }
             model.save(w);
             foreach (var buffer in optimizer.Buffers)
             {
                 buffer.Save(w);
             }
-            using (var s = sampler.GetState())
-            {
-                s.Save(w);
-            }
+            sampler.Save(w);
             using (var s = augmentGenerator.get_state())
             {
                 s.Save(w);
             }
-            using (var s = validationStream.GetState())
-            {
-                s.Save(w);
-            }
+            validationStream.Save(w);
             using (var s = torch.get_rng_state())
             {
                 s.Save(w);
@@ -335,12 +332,11 @@ public sealed class Trainer
     private LoopState LoadCheckpoint(Classifier model, SgdMomentum optimizer, BatchSampler sampler, Generator augmentGenerator, BatchSampler validationStream, TrainingStep step)
     {
         string file = _run.CheckpointFile;
-        try
+        var state = ChecksummedFile.Read(file, "checkpoint", CheckpointRemedy, r =>
         {
-            using var r = new BinaryReader(File.OpenRead(file), System.Text.Encoding.UTF8);
             if (r.ReadString() != CheckpointMagic)
             {
-                throw new DaboException($"{file}: not a Dabo checkpoint; remove it to start the run again");
+                throw new DaboException($"{file}: not a checkpoint of this Dabo version; {CheckpointRemedy}");
             }
             var saved = TrainingConfig.FromJson(r.ReadString(), file);
             if (saved != _config)
@@ -355,6 +351,16 @@ public sealed class Trainer
                 BestEpoch = r.ReadInt32(),
                 Seconds = r.ReadDouble(),
             };
+            int lines = r.ReadInt32();
+            if (lines != state.Epoch)
+            {
+                throw new InvalidDataException($"{lines} metrics lines for {state.Epoch} epochs");
+            }
+            for (int i = 0; i < lines; i++)
+            {
+                state.Metrics.Add(JsonSerializer.Deserialize<EpochMetrics>(r.ReadString(), RunDirectory.MetricsJson)
+                    ?? throw new InvalidDataException("empty metrics line"));
+            }
             model.load(r);
             using (no_grad())
             {
@@ -363,28 +369,24 @@ public sealed class Trainer
                     buffer.Load(r);
                 }
             }
-            using (var s = TensorExtensionMethods.Load(r))
-            {
-                sampler.SetState(s);
-            }
+            sampler.Load(r);
             using (var s = TensorExtensionMethods.Load(r))
             {
                 augmentGenerator.set_state(s);
             }
-            using (var s = TensorExtensionMethods.Load(r))
-            {
-                validationStream.SetState(s);
-            }
+            validationStream.Load(r);
             using (var s = TensorExtensionMethods.Load(r))
             {
                 torch.set_rng_state(s);
             }
             step.Load(r);
             return state;
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException)
+        });
+        if (state.BestEpoch > 0)
         {
-            throw new DaboException($"{file}: unreadable checkpoint ({e.Message.Split('\n')[0]}); it belongs to another model or is damaged: remove it or use another --out", e);
+            // The run ends by evaluating best_model.bin: a damaged one is reported now, not after the remaining epochs.
+            ChecksummedFile.Verify(_run.BestModelFile, "model", CheckpointRemedy);
         }
+        return state;
     }
 }

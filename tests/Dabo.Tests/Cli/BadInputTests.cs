@@ -121,7 +121,7 @@ public class BadDataInputTests
         { "train size not a multiple of the classes", ["train", "--dataset", "DATA", "--train-size", "7", "--out", "OUT"], "--train-size 7" },
         { "train size larger than the data", ["train", "--dataset", "DATA", "--train-size", "4000", "--out", "OUT"], "--train-size 4000" },
         { "learned:DIR without augmenter", ["train", "--dataset", "DATA", "--augment", "learned:DIR/none", "--out", "OUT"], "DIR/none/augmenter.bin" },
-        { "learned:DIR with unknown kind", ["train", "--dataset", "DATA", "--augment", "learned:DIR/bogus", "--out", "OUT"], "DIR/bogus/augmenter.bin: unknown augmenter 'learned-bogus'" },
+        { "learned:DIR with unknown kind", ["train", "--dataset", "DATA", "--augment", "learned:DIR/bogus", "--out", "OUT"], "DIR/bogus/augmenter.bin: unknown augmenter kind 'learned-bogus'" },
         { "empty dataset", ["train", "--dataset", "DIR/empty", "--out", "OUT"], "DIR/empty: the training split holds no images" },
         { "model too large for memory", ["train", "--dataset", "DATA", "--model", "wrn-1000000-1", "--out", "OUT"], "--model wrn-1000000-1: needs about" },
         { "compare: bad train size", ["compare", "--dataset", "DATA", "--train-size", "7", "--epochs", "1", "--out", "OUT"], "--train-size 7" },
@@ -162,12 +162,15 @@ public class BadDataInputTests
     /// <summary>An augmenter file in Dabo's format whose kind is <paramref name="kind"/>.</summary>
     internal static void WriteAugmenterFile(string path, string kind)
     {
+        // A well-checksummed file whose content names an unknown kind.
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var w = new BinaryWriter(File.Create(path), System.Text.Encoding.UTF8);
-        w.Write("DABO-AUGMENTER-v1");
-        w.Write(kind);
-        w.Write(1);
-        w.Write("{}");
+        Dabo.IO.ChecksummedFile.Write(path, w =>
+        {
+            w.Write("DABO-AUGMENTER-v1");
+            w.Write(kind);
+            w.Write(1);
+            w.Write("{}");
+        });
     }
 }
 
