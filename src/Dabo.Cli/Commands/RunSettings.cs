@@ -31,7 +31,7 @@ public class RunSettings : CommandSettings
 
     /// <summary>Augmentation.</summary>
     [CommandOption("-a|--augment <METHOD>")]
-    [Description("none (default), standard, random-affine[:m], randaugment, trivialaugment, autoaugment, learned-affine, learned-affine-color, learned-translate, learned-rotate, learned-scale, learned-color, learned:RUN_DIR; combine with '+', learned last (standard+learned-affine).")]
+    [Description("none (default), standard, random-affine[:m], randaugment[:N:M], trivialaugment, autoaugment, uniform-policy[:S], policy:FILE, learned-policy[:S], learned-affine, learned-affine-color, learned-translate, learned-rotate, learned-scale, learned-color, learned:RUN_DIR; combine with '+', learned last (standard+learned-affine).")]
     public string? Augment { get; init; }
 
     /// <summary>Training subset size.</summary>
@@ -144,6 +144,36 @@ public class RunSettings : CommandSettings
     [Description("Learned augmentation: share of images the augmenter transforms; the rest pass untouched (default 0.5).")]
     public double? ApplyProbability { get; init; }
 
+    /// <summary>Policy lr.</summary>
+    [CommandOption("--policy-lr <LR>")]
+    [Description("Learned policy: Adam learning rate of the policy's logits (default 0.05).")]
+    public double? PolicyLr { get; init; }
+
+    /// <summary>Policy KL weight.</summary>
+    [CommandOption("--policy-kl <BETA>")]
+    [Description("Learned policy: weight β of the KL penalty towards the uniform prior (default 0.05); large values keep the prior.")]
+    public double? PolicyKl { get; init; }
+
+    /// <summary>Policy update interval.</summary>
+    [CommandOption("--policy-update-every <N>")]
+    [Description("Learned policy: refresh the validation gradient and update the policy every N steps; it only samples in between (default 2).")]
+    public int? PolicyUpdateEvery { get; init; }
+
+    /// <summary>Draws per image at an update.</summary>
+    [CommandOption("--policy-samples <A>")]
+    [Description("Learned policy: augmented draws of each training image rewarded at an update; each draw's baseline is the mean of the others (default 4).")]
+    public int? PolicySamples { get; init; }
+
+    /// <summary>Validation images per update.</summary>
+    [CommandOption("--policy-val-images <M>")]
+    [Description("Learned policy: validation images behind each validation gradient (default 128).")]
+    public int? PolicyValImages { get; init; }
+
+    /// <summary>Control.</summary>
+    [CommandOption("--policy-control <MODE>")]
+    [Description("Learned policy: none (default), or shuffle to permute the advantages within each batch, the control that destroys the learning signal.")]
+    public string? PolicyControl { get; init; }
+
     /// <summary>Device.</summary>
     [CommandOption("--device <DEVICE>")]
     [Description("cpu (default) or cuda.")]
@@ -204,6 +234,12 @@ public class RunSettings : CommandSettings
             AugmenterWeightDecay = AugmenterWeightDecay ?? b.AugmenterWeightDecay,
             AugmenterKind = AugmenterKind ?? b.AugmenterKind,
             ApplyProbability = ApplyProbability ?? b.ApplyProbability,
+            PolicyLr = PolicyLr ?? b.PolicyLr,
+            PolicyKl = PolicyKl ?? b.PolicyKl,
+            PolicyUpdateEvery = PolicyUpdateEvery ?? b.PolicyUpdateEvery,
+            PolicySamples = PolicySamples ?? b.PolicySamples,
+            PolicyValImages = PolicyValImages ?? b.PolicyValImages,
+            PolicyControl = PolicyControl ?? b.PolicyControl,
             Device = Device ?? b.Device,
         };
         config.Validate();

@@ -20,6 +20,7 @@ public static class LearnedAugmentation
     private const string Magic = "DABO-AUGMENTER-v1";
     private const string TransferPrefix = "learned:";
     private const string PolicyName = "learned-policy";
+    private const string ShuffledPolicyName = "learned-policy-shuffled";
     private const string AugmenterRemedy = "train the learned-augmentation run again to rewrite it";
 
     /// <summary>Checks a learned part without building anything.</summary>
@@ -47,7 +48,7 @@ public static class LearnedAugmentation
         }
         if (!AugmenterFactory.Names.Contains(learned))
         {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S], or learned:RUN_DIR");
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S], {ShuffledPolicyName}[:S], or learned:RUN_DIR");
         }
     }
 
@@ -75,27 +76,36 @@ public static class LearnedAugmentation
         }
         if (PolicySlots(learned) is int slots)
         {
-            return new LearnedPolicyStep(context, slots);
+            return new LearnedPolicyStep(context, slots, shuffle: IsShuffledPolicy(learned) || context.Config.PolicyControl == "shuffle");
         }
         var augmenter = AugmenterFactory.Create(learned, context.Data.Channels, OptionsFor(context.Config));
         return new BilevelStep(context, augmenter);
     }
 
     /// <summary>
-    /// S of <c>learned-policy[:S]</c> (default <see cref="UniformPolicy.DefaultSlots"/>, 1 to 8), or
-    /// null when <paramref name="learned"/> is not a learned policy.
+    /// S of <c>learned-policy[:S]</c> or of its control <c>learned-policy-shuffled[:S]</c> (default
+    /// <see cref="UniformPolicy.DefaultSlots"/>, 1 to 8), or null when <paramref name="learned"/> is neither.
     /// </summary>
     public static int? PolicySlots(string learned)
     {
         ArgumentNullException.ThrowIfNull(learned);
-        if (learned == PolicyName)
+        foreach (var name in new[] { ShuffledPolicyName, PolicyName })
         {
-            return UniformPolicy.DefaultSlots;
+            if (learned == name)
+            {
+                return UniformPolicy.DefaultSlots;
+            }
+            if (learned.StartsWith(name + ":", StringComparison.Ordinal))
+            {
+                return FixedAugmentationParser.ParseCount(name, learned[(name.Length + 1)..], UniformPolicy.DefaultSlots, 1, 8);
+            }
         }
-        return learned.StartsWith(PolicyName + ":", StringComparison.Ordinal)
-            ? FixedAugmentationParser.ParseCount(PolicyName, learned[(PolicyName.Length + 1)..], UniformPolicy.DefaultSlots, 1, 8)
-            : null;
+        return null;
     }
+
+    /// <summary>Whether <paramref name="learned"/> is the shuffled-advantage control, <c>learned-policy-shuffled[:S]</c>.</summary>
+    public static bool IsShuffledPolicy(string learned) =>
+        learned == ShuffledPolicyName || learned.StartsWith(ShuffledPolicyName + ":", StringComparison.Ordinal);
 
     /// <summary>Writes <c>augmenter.bin</c> (checksummed): kind, channels, options and weights.</summary>
     public static void SaveAugmenter(Augmenter augmenter, RunDirectory run) => ChecksummedFile.Write(run.AugmenterFile, w =>

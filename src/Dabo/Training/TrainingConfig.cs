@@ -145,6 +145,11 @@ public sealed record TrainingConfig
         new("--augmenter-momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
         new("--augmenter-weight-decay", 0, 1, Hint: "e.g. 0.01"),
         new("--apply-probability", 0, 1, Hint: "e.g. 0.5"),
+        new("--policy-lr", 0, MaxLearningRate, Hint: "e.g. 0.05"),
+        new("--policy-kl", 0, 1e6, Hint: "e.g. 0.05"),
+        NumericRange.Whole("--policy-update-every", 1, 1_000_000, "e.g. 2"),
+        NumericRange.Whole("--policy-samples", 1, 64, "e.g. 4"),
+        NumericRange.Whole("--policy-val-images", 1, 100_000, "e.g. 128"),
     ];
 
     private IEnumerable<(string Flag, double Value)> NumericValues()
@@ -165,6 +170,11 @@ public sealed record TrainingConfig
         yield return ("--augmenter-momentum", AugmenterMomentum);
         yield return ("--augmenter-weight-decay", AugmenterWeightDecay);
         yield return ("--apply-probability", ApplyProbability);
+        yield return ("--policy-lr", PolicyLr);
+        yield return ("--policy-kl", PolicyKl);
+        yield return ("--policy-update-every", PolicyUpdateEvery);
+        yield return ("--policy-samples", PolicySamples);
+        yield return ("--policy-val-images", PolicyValImages);
     }
 
     /// <summary>Checks every field (ranges from <see cref="Ranges"/>, names, null keys of a config file); names the flag in the error.</summary>
@@ -189,26 +199,6 @@ public sealed record TrainingConfig
         if (AugmenterKind is not ("ranges" or "mlp"))
         {
             throw new DaboException($"--augmenter-kind {AugmenterKind}: use ranges or mlp");
-        }
-        if (!(PolicyLr >= 0) || double.IsInfinity(PolicyLr))
-        {
-            throw new DaboException($"--policy-lr {PolicyLr}: must be a non-negative number, e.g. 0.05");
-        }
-        if (!(PolicyKl >= 0) || double.IsInfinity(PolicyKl))
-        {
-            throw new DaboException($"--policy-kl {PolicyKl}: must be a non-negative number, e.g. 0.05");
-        }
-        if (PolicyUpdateEvery is < 1 or > 1_000_000)
-        {
-            throw new DaboException($"--policy-update-every {PolicyUpdateEvery}: must be from 1 to 1000000");
-        }
-        if (PolicySamples is < 1 or > 64)
-        {
-            throw new DaboException($"--policy-samples {PolicySamples}: must be from 1 to 64");
-        }
-        if (PolicyValImages is < 1 or > 100_000)
-        {
-            throw new DaboException($"--policy-val-images {PolicyValImages}: must be from 1 to 100000");
         }
         if (PolicyControl is not ("none" or "shuffle"))
         {

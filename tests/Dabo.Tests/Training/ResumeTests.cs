@@ -40,7 +40,8 @@ public class ResumeTests
     internal static void AssertSameRun(string expected, string actual, bool learned)
     {
         Assert.Equal(MetricsWithoutTime(expected), MetricsWithoutTime(actual));
-        var files = learned ? new[] { "model.bin", "best_model.bin", "augmenter.bin" } : ["model.bin", "best_model.bin"];
+        var learnedFile = File.Exists(Path.Combine(expected, "policy.json")) ? "policy.json" : "augmenter.bin";
+        var files = learned ? new[] { "model.bin", "best_model.bin", learnedFile } : ["model.bin", "best_model.bin"];
         foreach (var f in files)
         {
             Assert.True(File.ReadAllBytes(Path.Combine(expected, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, f))), $"{f} differs");
@@ -71,6 +72,8 @@ public class ResumeTests
     [InlineData("learned-affine", "fd")]
     [InlineData("learned-affine", "mlp")]
     [InlineData("standard+learned-affine", "")]
+    [InlineData("learned-policy", "")]
+    [InlineData("standard+learned-policy:1", "shuffle")]
     [InlineData("transfer", "")]
     [InlineData("standard", "")]
     [InlineData("none", "")]
@@ -88,6 +91,7 @@ public class ResumeTests
             "K=2" => Config(dir.Combine("data"), augment) with { InnerSteps = 2 },
             "fd" => Config(dir.Combine("data"), augment) with { Hypergrad = "fd" },
             "mlp" => Config(dir.Combine("data"), augment) with { AugmenterKind = "mlp" },
+            "shuffle" => Config(dir.Combine("data"), augment) with { PolicyControl = "shuffle", PolicySamples = 2, PolicyUpdateEvery = 3 },
             _ => Config(dir.Combine("data"), augment),
         };
         new Trainer(config, dir.Combine("straight")).Run();

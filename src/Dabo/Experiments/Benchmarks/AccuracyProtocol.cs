@@ -42,10 +42,10 @@ public sealed record AccuracyProtocol(string Name, TrainingConfig Config, IReadO
             Epochs = quick ? 6 : 150,
             TestEvery = quick ? 6 : 25,
         };
-        string[] fashionMethods = ["none", "standard", "trivialaugment", "randaugment", "uniform-policy", "grid:random-affine", "learned-affine", "standard+learned-affine"];
+        string[] fashionMethods = ["none", "standard", "trivialaugment", "randaugment", "uniform-policy", "learned-policy", "learned-policy-shuffled", "grid:random-affine", "learned-affine", "standard+learned-affine"];
         string[] cifarMethods = quick
             ? ["none", "standard", "standard+learned-affine"]
-            : ["none", "standard", "trivialaugment", "randaugment", "uniform-policy", "grid:random-affine", "learned-affine", "learned-affine-color", "standard+learned-affine"];
+            : ["none", "standard", "trivialaugment", "randaugment", "uniform-policy", "learned-policy", "learned-policy-shuffled", "grid:random-affine", "learned-affine", "learned-affine-color", "standard+learned-affine"];
         return
         [
             new AccuracyProtocol("fashion-mnist", fashion, fashionMethods, seeds, grid),

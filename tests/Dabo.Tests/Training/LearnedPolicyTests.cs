@@ -1,0 +1,163 @@
+using Dabo.Augmentation.Policies;
+using Dabo.Tests.Augmentation.Fixed;
+using Dabo.Training;
+using Dabo.Training.Policy;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo.Tests.Training;
+
+/// <summary>The learned policy: its reward, its learner and whole runs on synthetic tasks.</summary>
+[Collection("global-rng")]
+public class LearnedPolicyTests
+{
+    public LearnedPolicyTests() => TorchRuntime.Initialize();
+
+    [Fact]
+    public void Directional_reward_equals_the_exact_per_image_gradient_product()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(3);
+        using var model = new TinyNet(channels: 1, size: 6, classes: 3);
+        model.to(ScalarType.Float64);
+        var weights = model.Weights.Cast<Tensor>().ToList();
+        var g = new Generator(8);
+        var x = randn([5, 1, 6, 6], dtype: ScalarType.Float64, generator: g);
+        var y = tensor(new long[] { 0, 1, 2, 1, 0 });
+        var xv = randn([7, 1, 6, 6], dtype: ScalarType.Float64, generator: g);
+        var yv = tensor(new long[] { 2, 2, 0, 1, 1, 0, 2 });
+
+        var v = DirectionalReward.ValidationGradient(model, weights, xv, yv);
+        var estimate = DirectionalReward.Estimate(model, weights, v, x, y).data<double>().ToArray();
+
+        for (int i = 0; i < 5; i++)
+        {
+            // Exact: the gradient of image i's loss alone, dotted with v.
+            var loss = nn.functional.cross_entropy(model.Forward(x.narrow(0, i, 1), weights, Dabo.Models.BatchNormMode.TrainNoUpdate), y.narrow(0, i, 1));
+            var grads = autograd.grad([loss], [.. weights]);
+            double exact = grads.Zip(v).Sum(p => (p.First * p.Second).sum().item<double>());
+            Assert.True(Math.Abs(estimate[i] - exact) <= 1e-4 * Math.Abs(exact), $"image {i}: estimate {estimate[i]} vs exact {exact}");
+        }
+    }
+
+    [Fact]
+    public void Learner_skips_and_counts_non_finite_rewards_without_moving()
+    {
+        using var scope = NewDisposeScope();
+        using var policy = new PolicyDistribution(PolicySpace.TrivialAugmentWide(1), 2);
+        using var learner = new PolicyLearner(policy, lr: 0.05, klWeight: 0.05, shuffle: false, seed: 1);
+        using var g = new Generator(2);
+        using var draw = policy.Sample(8, g);
+        var rewards = arange(8, dtype: ScalarType.Float64);
+        rewards[3] = tensor(double.NaN);
+        Assert.False(learner.Learn(rewards, draw, samples: 2));
+        Assert.Equal(0, policy.OperationLogits.abs().sum().item<double>());
+        Assert.True(learner.Learn(arange(8, dtype: ScalarType.Float64), draw, samples: 2));
+        Assert.NotEqual(0, policy.OperationLogits.abs().sum().item<double>());
+        var statistics = learner.CompleteEpoch();
+        Assert.Equal(1, statistics.Skipped);
+        Assert.Equal(1, statistics.Updates);
+    }
+
+    [Fact]
+    public void Learner_raises_the_operations_with_higher_rewards()
+    {
+        // Rewards: +1 for draws whose first slot is rotate, 0 otherwise; 200 updates of 64 draws.
+        using var scope = NewDisposeScope();
+        using var policy = new PolicyDistribution(PolicySpace.TrivialAugmentWide(1), 1);
+        using var learner = new PolicyLearner(policy, lr: 0.05, klWeight: 0.05, shuffle: false, seed: 1);
+        using var g = new Generator(2);
+        var rotate = policy.Space.IndexOf("rotate");
+        for (int i = 0; i < 200; i++)
+        {
+            using var inner = NewDisposeScope();
+            var draw = policy.Sample(64, g);
+            learner.Learn((draw.Operations[0] == rotate).to_type(ScalarType.Float64), draw, samples: 1);
+        }
+        var p = policy.OperationProbabilities()[0, rotate].item<double>();
+        Assert.True(p > 3.0 / 13, $"rotate {p:F3}, prior {1.0 / 13:F3}");
+        Assert.True(learner.CompleteEpoch().Signal!["rotate"] > 5, "a clear signal is measured as such");
+    }
+
+    [Fact]
+    public void A_large_kl_weight_keeps_the_prior_and_the_shuffled_control_drifts_less()
+    {
+        using var scope = NewDisposeScope();
+        double KlAfter(double beta, bool shuffle)
+        {
+            using var policy = new PolicyDistribution(PolicySpace.TrivialAugmentWide(1), 1);
+            using var learner = new PolicyLearner(policy, lr: 0.05, klWeight: beta, shuffle, seed: 1);
+            using var g = new Generator(2);
+            var rotate = policy.Space.IndexOf("rotate");
+            for (int i = 0; i < 100; i++)
+            {
+                using var inner = NewDisposeScope();
+                var draw = policy.Sample(64, g);
+                learner.Learn((draw.Operations[0] == rotate).to_type(ScalarType.Float64), draw, samples: 1);
+            }
+            using var kl = policy.KlToUniform();
+            return kl.item<double>();
+        }
+        var free = KlAfter(0.05, shuffle: false);
+        Assert.True(KlAfter(1000, shuffle: false) < 0.02, "β = 1000 stays at the prior");
+        Assert.True(KlAfter(0.05, shuffle: true) < free / 2, "shuffled advantages carry no signal");
+    }
+
+    private static TrainingConfig Glyphs(string data, string augment) => new()
+    {
+        Dataset = data,
+        Model = "mlp",
+        Augment = augment,
+        TrainSize = null,
+        Epochs = 3,
+        BatchSize = 16,
+        Lr = 0.05,
+        Seed = 1,
+    };
+
+    [Fact]
+    public void At_step_0_and_with_a_frozen_policy_learned_policy_trains_exactly_as_uniform_policy()
+    {
+        using var dir = new TempDirectory();
+        ShiftedData.Write(dir.Combine("data"), trainPerClass: 10, testPerClass: 10);
+        new Trainer(Glyphs(dir.Combine("data"), "uniform-policy"), dir.Combine("uniform")).Run();
+        // lr 0: the policy never moves; one draw per image: the update takes nothing from the stream.
+        new Trainer(Glyphs(dir.Combine("data"), "learned-policy") with { PolicyLr = 0, PolicySamples = 1 }, dir.Combine("learned")).Run();
+        var a = File.ReadAllBytes(dir.Combine("uniform", "model.bin"));
+        var b = File.ReadAllBytes(dir.Combine("learned", "model.bin"));
+        Assert.True(a.AsSpan().SequenceEqual(b), "the classifiers differ");
+        var uniform = new UniformPolicy();
+        using var images = TestImages.Random(16, 1, 16, 16);
+        using var g1 = new Generator(7);
+        using var g2 = new Generator(7);
+        using var policy = new PolicyDistribution(PolicySpace.TrivialAugmentWide(1), 2);
+        using var draw = policy.Sample(16, g2);
+        using var x = uniform.Apply(images, g1);
+        using var y = draw.Apply(images, policy.Space);
+        Assert.True(TestImages.Same(x, y));
+    }
+
+    [Fact]
+    public void Policy_json_is_written_and_reused_by_policy_file()
+    {
+        using var dir = new TempDirectory();
+        ShiftedData.Write(dir.Combine("data"), trainPerClass: 10, testPerClass: 10);
+        new Trainer(Glyphs(dir.Combine("data"), "learned-policy:1") with { Epochs = 2 }, dir.Combine("learned")).Run();
+        var file = dir.Combine("learned", "policy.json");
+        var (policy, channels) = PolicyFile.Read(file);
+        using (policy)
+        {
+            Assert.Equal(1, channels);
+            Assert.Equal(1, policy.Slots);
+            var metrics = new RunDirectory(dir.Combine("learned")).LoadMetrics();
+            var logged = metrics[^1].Policy!.Slots[0].Probabilities;
+            var read = policy.OperationProbabilities();
+            for (int o = 0; o < policy.Space.Count; o++)
+            {
+                Assert.Equal(logged[policy.Space.Operations[o].Name], read[0, o].item<double>(), 5);
+            }
+        }
+        var reused = new Trainer(Glyphs(dir.Combine("data"), "policy:" + file) with { Epochs = 1 }, dir.Combine("reused")).Run();
+        Assert.True(reused.TestAccuracy > 0);
+    }
+}
