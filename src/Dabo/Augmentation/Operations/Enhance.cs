@@ -11,48 +11,39 @@ namespace Dabo.Augmentation.Operations;
 /// </summary>
 internal static class Enhance
 {
-    /// <summary>Blends towards black (brightness).</summary>
-    public static Tensor Brightness(Tensor images, Tensor magnitudes)
-    {
-        using var scope = NewDisposeScope();
-        return Blend(images, zeros(1, dtype: ScalarType.Float32), magnitudes).MoveToOuterDisposeScope();
-    }
+    /// <summary>Black (brightness blends towards it).</summary>
+    public static Tensor BrightnessDegenerate(Tensor images) => zeros([images.shape[0], 1, 1, 1]);
 
-    /// <summary>Blends towards the image's grey level (colour, i.e. saturation; RGB only).</summary>
-    public static Tensor Color(Tensor images, Tensor magnitudes)
-    {
-        using var scope = NewDisposeScope();
-        return Blend(images, Grey(images), magnitudes).MoveToOuterDisposeScope();
-    }
+    /// <summary>The grey image (colour, i.e. saturation, blends towards it; RGB only).</summary>
+    public static Tensor ColorDegenerate(Tensor images) => Grey(images);
 
-    /// <summary>Blends towards the mean grey level of each image (contrast).</summary>
-    public static Tensor Contrast(Tensor images, Tensor magnitudes)
+    /// <summary>The mean grey level of each image (contrast blends towards it).</summary>
+    public static Tensor ContrastDegenerate(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var mean = Grey(images).mean([1, 2, 3], keepdim: true);
-        return Blend(images, mean, magnitudes).MoveToOuterDisposeScope();
+        return Grey(images).mean([1, 2, 3], keepdim: true).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Blends towards a smoothed image (sharpness): the 3×3 kernel [[1, 1, 1], [1, 5, 1], [1, 1, 1]]/13,
-    /// rounded, inside a one-pixel border that keeps the original pixels.
+    /// A smoothed image (sharpness blends towards it): the 3×3 kernel [[1, 1, 1], [1, 5, 1], [1, 1, 1]]/13,
+    /// rounded, inside a one-pixel border that keeps the original pixels (the image itself when H or W ≤ 2).
     /// </summary>
-    public static Tensor Sharpness(Tensor images, Tensor magnitudes)
+    public static Tensor SharpnessDegenerate(Tensor images)
     {
         var (c, h, w) = (images.shape[1], images.shape[2], images.shape[3]);
+        var x = images.to_type(ScalarType.Float32);
         if (h <= 2 || w <= 2)
         {
-            return images.clone();
+            return x;
         }
         using var scope = NewDisposeScope();
         var kernel = ones(3, 3);
         kernel[1, 1] = tensor(5.0f);
         kernel = (kernel / kernel.sum()).expand(c, 1, 3, 3);
-        var x = images.to_type(ScalarType.Float32);
         var smooth = nn.functional.conv2d(x, kernel, groups: c).round();
         var degenerate = x.clone();
         degenerate[.., .., 1..^1, 1..^1] = smooth;
-        return Blend(images, degenerate, magnitudes).MoveToOuterDisposeScope();
+        return degenerate.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -72,7 +63,10 @@ internal static class Enhance
     }
 
     /// <summary><c>(factor·images + (1 − factor)·other)</c> clamped and truncated, factor = 1 + m per image.</summary>
-    private static Tensor Blend(Tensor images, Tensor other, Tensor magnitudes)
+    /// <param name="images">uint8 <c>[N, C, H, W]</c>.</param>
+    /// <param name="other">The degenerate images, float, broadcastable to <paramref name="images"/>.</param>
+    /// <param name="magnitudes">float64 <c>[N]</c>: the change of the factor.</param>
+    public static Tensor Blend(Tensor images, Tensor other, Tensor magnitudes)
     {
         using var scope = NewDisposeScope();
         // Both coefficients in double, then single: the same rounding as a double scalar in torchvision.

@@ -7,7 +7,8 @@ namespace Dabo.Augmentation.Operations;
 /// Applies a different operation to each image of a batch in one call: the batch is grouped by
 /// operation (<c>index_select</c>), each group goes through its operation's batched apply, and the
 /// results are put back in place (<c>index_copy_</c>). All geometric operations of the batch form
-/// one group, warped in a single pass. The loop runs over operations, never over images.
+/// one group, warped in a single pass, and all enhance operations (brightness, colour, contrast,
+/// sharpness) one group, blended in a single pass. The loop runs over operations, never over images.
 /// </summary>
 public static class MixedOperations
 {
@@ -37,6 +38,7 @@ public static class MixedOperations
         var u = positions.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         var groups = new List<int>?[operations.Count];
         List<int>? geometric = null;
+        List<int>? blended = null;
         for (int i = 0; i < n; i++)
         {
             if (chosen[i] < 0 || chosen[i] >= operations.Count)
@@ -44,6 +46,10 @@ public static class MixedOperations
                 throw new ArgumentException($"operation choice {chosen[i]} of image {i} is outside [0, {operations.Count})", nameof(choices));
             }
             var op = operations[(int)chosen[i]];
+            if (op.NeedsRgb && images.shape[1] != 3)
+            {
+                throw new DaboException($"operation {op.Name} needs RGB images (3 channels) but the batch has {images.shape[1]}; leave it out for grayscale data");
+            }
             if (op.Name == "identity")
             {
                 continue;
@@ -51,6 +57,10 @@ public static class MixedOperations
             if (op.Geometry is not null)
             {
                 (geometric ??= []).Add(i);
+            }
+            else if (op.Degenerate is not null)
+            {
+                (blended ??= []).Add(i);
             }
             else
             {
@@ -66,6 +76,10 @@ public static class MixedOperations
             var index = tensor(geometric.Select(i => (long)i).ToArray());
             output.index_copy_(0, index, AffineWarp.Apply(images.index_select(0, index), settings));
         }
+        if (blended is not null)
+        {
+            output.index_copy_(0, Index(blended), Blend(images, operations, chosen, m, blended));
+        }
         for (int k = 0; k < operations.Count; k++)
         {
             if (groups[k] is not { } members)
@@ -78,5 +92,23 @@ public static class MixedOperations
             output.index_copy_(0, index, operations[k].ApplyChecked(images.index_select(0, index), groupMagnitudes, groupPositions));
         }
         return output.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Index(IEnumerable<int> members) => tensor(members.Select(i => (long)i).ToArray());
+
+    // One blend for all enhance images: each operation's degenerate images go into one buffer first.
+    private static Tensor Blend(Tensor images, IReadOnlyList<Operation> operations, long[] chosen, double[] m, List<int> members)
+    {
+        using var scope = NewDisposeScope();
+        var group = images.index_select(0, Index(members));
+        var degenerate = empty(group.shape);
+        foreach (var (k, positions) in members.Select((image, position) => (Op: chosen[image], Position: position)).GroupBy(p => p.Op, p => p.Position).Select(g => (g.Key, g.ToList())))
+        {
+            var local = Index(positions);
+            var own = operations[(int)k].Degenerate!(group.index_select(0, local));
+            degenerate.index_copy_(0, local, own.expand(positions.Count, group.shape[1], group.shape[2], group.shape[3]));
+        }
+        var magnitudes = tensor(members.Select(i => m[i]).ToArray());
+        return Enhance.Blend(group, degenerate, magnitudes).MoveToOuterDisposeScope();
     }
 }

@@ -48,6 +48,13 @@ public sealed record Operation(
     /// </summary>
     internal GeometricSetting? Geometry { get; init; }
 
+    /// <summary>
+    /// For the PIL-style enhance operations, the degenerate image each image is blended with (its
+    /// <see cref="Apply"/> is then <see cref="Enhance.Blend"/> with it), so that a batch mixing them
+    /// is blended in one pass.
+    /// </summary>
+    internal Func<Tensor, Tensor>? Degenerate { get; init; }
+
     /// <summary>Whether the operation reads its magnitude.</summary>
     public bool HasMagnitude => Range is not null;
 

@@ -37,18 +37,10 @@ public static class OperationTable
             new MagnitudeRange(0, 1), true, (v, ux, uy, h, w) => AffineSetting.Identity with { TranslateY = (int)(v * h) }),
         Geometric("rotate", "rotation about the centre (positive: counter-clockwise)", "deg",
             new MagnitudeRange(0, 135), true, (v, ux, uy, h, w) => AffineSetting.Identity with { Angle = -(float)v }),
-        new("brightness", "blend with black; factor 1 + m", "factor change",
-            new MagnitudeRange(0, EnhanceMax), true, false, true, 0,
-            (x, m, p) => Enhance.Brightness(x, m)),
-        new("color", "blend with the grey image (saturation); factor 1 + m", "factor change",
-            new MagnitudeRange(0, EnhanceMax), true, true, true, 0,
-            (x, m, p) => Enhance.Color(x, m)),
-        new("contrast", "blend with the mean grey level; factor 1 + m", "factor change",
-            new MagnitudeRange(0, EnhanceMax), true, false, true, 0,
-            (x, m, p) => Enhance.Contrast(x, m)),
-        new("sharpness", "blend with a 3×3 smoothed image; factor 1 + m", "factor change",
-            new MagnitudeRange(0, EnhanceMax), true, false, true, 0,
-            (x, m, p) => Enhance.Sharpness(x, m)),
+        Blended("brightness", "blend with black; factor 1 + m", needsRgb: false, Enhance.BrightnessDegenerate),
+        Blended("color", "blend with the grey image (saturation); factor 1 + m", needsRgb: true, Enhance.ColorDegenerate),
+        Blended("contrast", "blend with the mean grey level; factor 1 + m", needsRgb: false, Enhance.ContrastDegenerate),
+        Blended("sharpness", "blend with a 3×3 smoothed image; factor 1 + m", needsRgb: false, Enhance.SharpnessDegenerate),
         new("posterize", "keep the top bits of each value", "bits",
             new MagnitudeRange(8, 2, Integer: true), false, false, true, 8,
             (x, m, p) => PixelMaps.Posterize(x, m)),
@@ -89,6 +81,20 @@ public static class OperationTable
         All.Where(o => o.InPolicySet && (channels == 3 || !o.NeedsRgb)).ToList();
 
     private static float ShearDegrees(double factor) => (float)(180.0 / Math.PI * Math.Atan(factor));
+
+    /// <summary>An enhance entry: factor 1 + m, TrivialAugment-Wide's range 0.99, blended with <paramref name="degenerate"/>.</summary>
+    private static Operation Blended(string name, string description, bool needsRgb, Func<Tensor, Tensor> degenerate) =>
+        new(name, description, "factor change", new MagnitudeRange(0, EnhanceMax), Signed: true, needsRgb, InPolicySet: true, IdentityMagnitude: 0,
+            (x, m, p) => BlendWith(x, m, degenerate))
+        {
+            Degenerate = degenerate,
+        };
+
+    private static Tensor BlendWith(Tensor images, Tensor magnitudes, Func<Tensor, Tensor> degenerate)
+    {
+        using var scope = NewDisposeScope();
+        return Enhance.Blend(images, degenerate(images), magnitudes).MoveToOuterDisposeScope();
+    }
 
     /// <summary>A geometric entry: its apply warps every image with the transformation <paramref name="setting"/> gives it.</summary>
     private static Operation Geometric(string name, string description, string unit, MagnitudeRange range, bool inPolicySet, GeometricSetting setting, bool signed = true) =>

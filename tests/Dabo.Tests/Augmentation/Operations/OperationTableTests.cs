@@ -194,4 +194,16 @@ public class OperationTableTests
         Assert.InRange(negative / (double)(negative + positive), 0.4, 0.6);
         Assert.True(magnitudes.max().item<double>() <= 135 + 1e-9);
     }
+
+    [Fact]
+    public void AMixedBatchRefusesColourOperationsOnGrayscale()
+    {
+        using var gray = TestImages.Random(2, 1, 8, 8);
+        var ops = OperationTable.PolicySet(3);
+        using var choices = full([2], (long)ops.ToList().FindIndex(o => o.Name == "color"), dtype: ScalarType.Int64);
+        using var magnitudes = zeros(2, dtype: ScalarType.Float64);
+        using var positions = zeros(2, 2);
+        var e = Assert.Throws<DaboException>(() => MixedOperations.Apply(gray, ops, choices, magnitudes, positions));
+        Assert.Contains("color", e.Message);
+    }
 }
