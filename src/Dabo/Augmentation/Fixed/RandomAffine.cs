@@ -1,4 +1,5 @@
 using Dabo.Augmentation.Differentiable;
+using Dabo.Augmentation.Operations;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,12 +8,17 @@ namespace Dabo.Augmentation.Fixed;
 /// <summary>
 /// A random affine baseline with one magnitude <c>m</c> in [0, 1]: per image, uniformly, rotation
 /// within ±30·m degrees, translation within ±0.25·m of the size (each axis), scale within
-/// 1 ± 0.25·m and shear within ±15·m degrees (each axis) — the same transformation and ranges as
-/// the learned augmenters, so a grid search over m is their fair random counterpart. Applied with
+/// 1 ± 0.25·m and shear within ±15·m degrees (each axis) — the same transformation and default
+/// ranges as the learned augmenters (both read <see cref="OperationTable.Learned"/>), so a grid
+/// search over m is their fair random counterpart. Applied with
 /// <see cref="Affine"/> (bilinear, padding as chosen) in [0, 1] space and rounded back to uint8.
 /// </summary>
 public sealed class RandomAffine : IFixedAugmentation
 {
+    /// <summary>The learned geometric parameters, one uniform column each (in learned order, so seeded draws stay the same).</summary>
+    private static readonly LearnedOperation[] Geometric =
+        [.. OperationTable.Learned.Select(o => o.Learned!).Where(l => l.IsGeometric)];
+
     /// <summary>Creates the augmentation.</summary>
     /// <param name="magnitude">m in [0, 1]; 0 is the identity.</param>
     /// <param name="padding">What to show outside the image (default black).</param>
@@ -45,15 +51,14 @@ public sealed class RandomAffine : IFixedAugmentation
         }
         using var scope = NewDisposeScope();
         long n = images.shape[0];
-        var u = rand(new[] { n, 6L }, generator: generator) * 2.0 - 1.0;
-        double m = Magnitude;
-        var parameters = new AffineParameters(
-            TranslateX: u[.., 0] * (0.25 * m),
-            TranslateY: u[.., 1] * (0.25 * m),
-            RotationDegrees: u[.., 2] * (30.0 * m),
-            Scale: 1.0 + u[.., 3] * (0.25 * m),
-            ShearXDegrees: u[.., 4] * (15.0 * m),
-            ShearYDegrees: u[.., 5] * (15.0 * m));
+        var u = rand(new[] { n, Geometric.Length }, generator: generator) * 2.0 - 1.0;
+        var parameters = AffineParameters.Identity(n);
+        for (int i = 0; i < Geometric.Length; i++)
+        {
+            var g = Geometric[i];
+            var offset = u[.., i] * (g.Range.Default * Magnitude);
+            parameters = g.Warp!(parameters, g.Identity == 0 ? offset : g.Identity + offset);
+        }
         var x = images.to_type(ScalarType.Float32) / 255.0f;
         var y = Affine.Apply(x, parameters, Padding);
         return (y * 255.0f).round().clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();

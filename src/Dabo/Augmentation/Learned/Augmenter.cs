@@ -1,4 +1,5 @@
 using Dabo.Augmentation.Differentiable;
+using Dabo.Augmentation.Operations;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,8 +14,10 @@ namespace Dabo.Augmentation.Learned;
 /// A call (1) draws a Bernoulli mask (share <see cref="AugmenterOptions.ApplyProbability"/>) and the
 /// noise, (2) turns the noise into per-image parameters <c>[N, P]</c>
 /// (<see cref="GenerateParameters"/>, the only learned part), (3) applies them with the pure
-/// <see cref="Apply"/>: colour first (brightness, contrast, saturation, hue, in that fixed order),
-/// then the affine warp, so the padding keeps its colour; (4) leaves unmasked images untouched.
+/// <see cref="Apply"/>: colour first (in <see cref="LearnedOperation.Order"/>: brightness, contrast,
+/// saturation, hue), then the affine warp, so the padding keeps its colour; (4) leaves unmasked
+/// images untouched. What each parameter does comes from the table of operations
+/// (<see cref="OperationTable.Learned"/>).
 /// </remarks>
 public abstract class Augmenter : nn.Module<Tensor, Tensor>
 {
@@ -24,6 +27,9 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
     private readonly Generator _generator;
     private readonly double[] _identity;
     private readonly double[] _range;
+
+    /// <summary>The learned operations with their output columns, in <see cref="LearnedOperation.Order"/>.</summary>
+    private readonly (LearnedOperation Operation, int Column)[] _applyOrder;
 
     /// <summary>Creates the common part of an augmenter.</summary>
     /// <param name="kind">Registry name (e.g. <c>learned-affine</c>).</param>
@@ -35,9 +41,14 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
         : base(kind)
     {
         options.Validate();
-        if (channels != 3 && specs.Any(s => s.Kind is ParameterKind.Saturation or ParameterKind.Hue))
+        if (specs.Select(s => s.Operation).Distinct().Count() != specs.Count)
         {
-            throw new DaboException($"augmenter {kind} changes saturation and hue, which needs RGB images (3 channels), but the data has {channels}; use a geometric augmenter for grayscale data");
+            throw new ArgumentException($"augmenter {kind}: each operation may be learned once, got {string.Join(", ", specs.Select(s => s.Name))}", nameof(specs));
+        }
+        var rgb = specs.Where(s => s.Operation.NeedsRgb).Select(s => s.Name).ToList();
+        if (channels != 3 && rgb.Count > 0)
+        {
+            throw new DaboException($"augmenter {kind} changes {string.Join(" and ", rgb)}, which needs RGB images (3 channels), but the data has {channels}; use a geometric augmenter for grayscale data");
         }
         Kind = kind;
         Channels = channels;
@@ -46,6 +57,7 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
         Options = options;
         _identity = specs.Select(s => s.Identity).ToArray();
         _range = specs.Select(s => s.MaxRange).ToArray();
+        _applyOrder = specs.Select((s, i) => (s.Learned, i)).OrderBy(c => c.Learned.Order).ToArray();
         _generator = new Generator(unchecked((ulong)options.Seed), CPU);
     }
 
@@ -95,45 +107,21 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
         }
         using var scope = NewDisposeScope();
         var p = parameters.to_type(images.dtype);
-        Tensor? Column(ParameterKind kind)
-        {
-            for (int i = 0; i < Specs.Count; i++)
-            {
-                if (Specs[i].Kind == kind)
-                {
-                    return p[.., i];
-                }
-            }
-            return null;
-        }
-
         var x = images;
-        if (Column(ParameterKind.Brightness) is { } brightness)
+        AffineParameters? affine = null;
+        foreach (var (operation, column) in _applyOrder)
         {
-            x = ColorAdjust.Brightness(x, brightness);
+            if (operation.Warp is { } warp)
+            {
+                affine = warp(affine ?? AffineParameters.Identity(images.shape[0], images.dtype), p[.., column]);
+            }
+            else
+            {
+                x = operation.Adjust!(x, p[.., column]);
+            }
         }
-        if (Column(ParameterKind.Contrast) is { } contrast)
+        if (affine is not null)
         {
-            x = ColorAdjust.Contrast(x, contrast);
-        }
-        if (Column(ParameterKind.Saturation) is { } saturation)
-        {
-            x = ColorAdjust.Saturation(x, saturation);
-        }
-        if (Column(ParameterKind.Hue) is { } hue)
-        {
-            x = ColorAdjust.Hue(x, hue);
-        }
-        if (Specs.Any(s => s.IsGeometric))
-        {
-            var identity = AffineParameters.Identity(images.shape[0], images.dtype);
-            var affine = new AffineParameters(
-                Column(ParameterKind.TranslateX) ?? identity.TranslateX,
-                Column(ParameterKind.TranslateY) ?? identity.TranslateY,
-                Column(ParameterKind.Rotation) ?? identity.RotationDegrees,
-                Column(ParameterKind.Scale) ?? identity.Scale,
-                Column(ParameterKind.ShearX) ?? identity.ShearXDegrees,
-                Column(ParameterKind.ShearY) ?? identity.ShearYDegrees);
             x = Affine.Apply(x, affine, Options.Padding);
         }
         return x.MoveToOuterDisposeScope();

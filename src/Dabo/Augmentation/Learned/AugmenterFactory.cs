@@ -1,4 +1,4 @@
-using static Dabo.Augmentation.Learned.ParameterKind;
+using Dabo.Augmentation.Operations;
 
 namespace Dabo.Augmentation.Learned;
 
@@ -8,8 +8,10 @@ namespace Dabo.Augmentation.Learned;
 /// </summary>
 public static class AugmenterFactory
 {
-    private static readonly ParameterKind[] AffineParameters = [TranslateX, TranslateY, Rotation, Scale, ShearX, ShearY];
-    private static readonly ParameterKind[] ColorParameters = [Brightness, Contrast, Saturation, Hue];
+    // Named, not "every geometric entry": the column order and count fix the MLP's shape, so a new
+    // learned entry in the table must not change these kinds or the augmenter files saved with them.
+    private static readonly Operation[] AffineParameters = Learned("translate-x", "translate-y", "rotate", "scale", "shear-x", "shear-y");
+    private static readonly Operation[] ColorParameters = Learned("brightness", "contrast", "saturation", "hue");
 
     /// <summary>
     /// The registered kinds. The two reference architectures keep their sizes (z of 6 → 6 → 60 → 6,
@@ -19,9 +21,9 @@ public static class AugmenterFactory
     [
         new("learned-affine", "translation, rotation, scale and shear (the reference's small_affine, bounded)", AffineParameters, 6, [6, 60]),
         new("learned-affine-color", "affine + brightness, contrast, saturation, hue (the reference's affine_color; RGB only)", [.. AffineParameters, .. ColorParameters], 10, [10, 100]),
-        new("learned-translate", "translation only", [TranslateX, TranslateY], 4, [4, 40]),
-        new("learned-rotate", "rotation only", [Rotation], 4, [4, 40]),
-        new("learned-scale", "scale only", [Scale], 4, [4, 40]),
+        new("learned-translate", "translation only", Learned("translate-x", "translate-y"), 4, [4, 40]),
+        new("learned-rotate", "rotation only", Learned("rotate"), 4, [4, 40]),
+        new("learned-scale", "scale only", Learned("scale"), 4, [4, 40]),
         new("learned-color", "brightness, contrast, saturation, hue (RGB only)", ColorParameters, 4, [4, 40]),
     ];
 
@@ -32,7 +34,7 @@ public static class AugmenterFactory
     /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
     /// <param name="channels">Channels of the images it will augment (1 or 3).</param>
     /// <param name="options">Parametrization, ranges, probability, padding, seed.</param>
-    /// <exception cref="DaboException">Unknown name, colour kind on grayscale data, or invalid options.</exception>
+    /// <exception cref="DaboException">Unknown name, colour kind on grayscale data (checked by <see cref="Augmenter"/>), or invalid options.</exception>
     public static Augmenter Create(string name, int channels, AugmenterOptions options)
     {
         var kind = Kinds.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -40,10 +42,6 @@ public static class AugmenterFactory
         if (channels is not (1 or 3))
         {
             throw new DaboException($"augmenter {kind.Name}: images must have 1 or 3 channels, not {channels}");
-        }
-        if (kind.NeedsRgb && channels != 3)
-        {
-            throw new DaboException($"augmenter {kind.Name} needs RGB images (3 channels) but the data has {channels}; use learned-affine for grayscale data");
         }
         options.Validate();
         var specs = kind.Parameters.Select(p => ParameterSpec.For(p, options)).ToList();
@@ -54,4 +52,6 @@ public static class AugmenterFactory
             _ => throw new DaboException($"unknown augmenter parametrization {options.Parametrization}"),
         };
     }
+
+    private static Operation[] Learned(params string[] names) => [.. names.Select(OperationTable.GetLearned)];
 }

@@ -1,11 +1,17 @@
 using Dabo.Augmentation.Differentiable;
+using Dabo.Augmentation.Operations;
 
 namespace Dabo.Augmentation.Learned;
 
 /// <summary>
-/// Settings of a learned augmenter. Defaults: the ranges of the task description (translation
-/// ±0.25 of the size, rotation ±30°, scale 1 ± 0.25, shear ±15°, colour factors 1 ± 0.5, hue ±0.5 turn).
+/// Settings of a learned augmenter. The maximal ranges default to those of the table of operations
+/// (<see cref="LearnedRange"/>: translation ±0.25 of the size, rotation ±30°, scale 1 ± 0.25,
+/// shear ±15°, colour factors 1 ± 0.5, hue ±0.5 turn); the properties here are the user's overrides.
 /// </summary>
+/// <remarks>
+/// The options are serialized as JSON inside augmenter files, so the range properties keep their
+/// names; <see cref="MaxRange"/> maps each <see cref="LearnedRange"/> to its property.
+/// </remarks>
 public sealed record AugmenterOptions
 {
     /// <summary>How noise becomes parameters (default: the reference's MLP).</summary>
@@ -31,23 +37,23 @@ public sealed record AugmenterOptions
     /// <summary>Dropout after each hidden layer of the MLP (default 0: the reference's dropout made the augmenter's output noisy in an unlearnable way).</summary>
     public double Dropout { get; init; }
 
-    /// <summary>Largest translation, fraction of the image size (default 0.25).</summary>
-    public double MaxTranslate { get; init; } = 0.25;
+    /// <summary>Largest translation, fraction of the image size (default <see cref="LearnedRange.Translation"/>).</summary>
+    public double MaxTranslate { get; init; } = LearnedRange.Translation.Default;
 
-    /// <summary>Largest rotation in degrees (default 30).</summary>
-    public double MaxRotationDegrees { get; init; } = 30;
+    /// <summary>Largest rotation in degrees (default <see cref="LearnedRange.Rotation"/>).</summary>
+    public double MaxRotationDegrees { get; init; } = LearnedRange.Rotation.Default;
 
-    /// <summary>Largest change of the scale factor, linear around 1 (default 0.25: scale in [0.75, 1.25]); below 1 so the warp stays invertible.</summary>
-    public double MaxScaleChange { get; init; } = 0.25;
+    /// <summary>Largest change of the scale factor, linear around 1 (default <see cref="LearnedRange.ScaleChange"/>).</summary>
+    public double MaxScaleChange { get; init; } = LearnedRange.ScaleChange.Default;
 
-    /// <summary>Largest shear angle in degrees (default 15).</summary>
-    public double MaxShearDegrees { get; init; } = 15;
+    /// <summary>Largest shear angle in degrees (default <see cref="LearnedRange.Shear"/>).</summary>
+    public double MaxShearDegrees { get; init; } = LearnedRange.Shear.Default;
 
-    /// <summary>Largest change of the brightness, contrast and saturation factors around 1 (default 0.5); at most 1 so factors stay ≥ 0.</summary>
-    public double MaxColorFactorChange { get; init; } = 0.5;
+    /// <summary>Largest change of the brightness, contrast and saturation factors around 1 (default <see cref="LearnedRange.ColorFactorChange"/>).</summary>
+    public double MaxColorFactorChange { get; init; } = LearnedRange.ColorFactorChange.Default;
 
-    /// <summary>Largest hue shift in turns (default 0.5, i.e. the whole colour circle).</summary>
-    public double MaxHueShift { get; init; } = 0.5;
+    /// <summary>Largest hue shift in turns (default <see cref="LearnedRange.HueShift"/>).</summary>
+    public double MaxHueShift { get; init; } = LearnedRange.HueShift.Default;
 
     /// <summary>
     /// <see cref="AugmenterParametrization.Mlp"/>: bound of the uniform initialization of the output
@@ -62,6 +68,24 @@ public sealed record AugmenterOptions
     /// </summary>
     public double InitialSpread { get; init; } = 0.1;
 
+    /// <summary>The maximal range of the parameters bounded by <paramref name="range"/>: its override here, or its default.</summary>
+    /// <param name="range">A range of the table of operations.</param>
+    public double MaxRange(LearnedRange range)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        return range switch
+        {
+            _ when range == LearnedRange.Translation => MaxTranslate,
+            _ when range == LearnedRange.Rotation => MaxRotationDegrees,
+            _ when range == LearnedRange.ScaleChange => MaxScaleChange,
+            _ when range == LearnedRange.Shear => MaxShearDegrees,
+            _ when range == LearnedRange.ColorFactorChange => MaxColorFactorChange,
+            _ when range == LearnedRange.HueShift => MaxHueShift,
+            // A range added to the table without an option property is not user-settable yet.
+            _ => range.Default,
+        };
+    }
+
     /// <summary>Throws a <see cref="DaboException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -74,12 +98,10 @@ public sealed record AugmenterOptions
         }
         Require(ApplyProbability is >= 0 and <= 1, $"augmenter apply probability {ApplyProbability}: must be in [0, 1]");
         Require(Dropout is >= 0 and < 1, $"augmenter dropout {Dropout}: must be in [0, 1)");
-        Require(MaxTranslate is > 0 and <= 1, $"augmenter max translation {MaxTranslate}: must be in (0, 1] (fraction of the image size)");
-        Require(MaxRotationDegrees is > 0 and <= 180, $"augmenter max rotation {MaxRotationDegrees}: must be in (0, 180] degrees");
-        Require(MaxScaleChange is > 0 and < 1, $"augmenter max scale change {MaxScaleChange}: must be in (0, 1) so the scale stays positive");
-        Require(MaxShearDegrees is > 0 and < 45, $"augmenter max shear {MaxShearDegrees}: must be in (0, 45) degrees");
-        Require(MaxColorFactorChange is > 0 and <= 1, $"augmenter max colour factor change {MaxColorFactorChange}: must be in (0, 1] so factors stay ≥ 0");
-        Require(MaxHueShift is > 0 and <= 0.5, $"augmenter max hue shift {MaxHueShift}: must be in (0, 0.5] turns");
+        foreach (var range in OperationTable.Learned.Select(o => o.Learned!.Range).Distinct())
+        {
+            range.Validate(MaxRange(range));
+        }
         Require(InitialOutputScale is >= 0 and < 1, $"augmenter initial output scale {InitialOutputScale}: must be in [0, 1)");
         Require(InitialSpread is > 0 and < 1, $"augmenter initial spread {InitialSpread}: must be in (0, 1)");
     }

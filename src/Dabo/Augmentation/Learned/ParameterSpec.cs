@@ -1,35 +1,41 @@
+using Dabo.Augmentation.Operations;
+
 namespace Dabo.Augmentation.Learned;
 
 /// <summary>
-/// One learned parameter: what it is, its unit, its identity value and how far from the identity
-/// the augmenter may go. Every augmenter output stays within <c>Identity ± MaxRange</c>.
+/// One learned parameter: an operation of the table (<see cref="OperationTable.Learned"/>) and how
+/// far from the identity the augmenter may go. Every augmenter output stays within
+/// <c>Identity ± MaxRange</c>.
 /// </summary>
-/// <param name="Kind">Which transformation parameter.</param>
-/// <param name="Name">Short name used in logs (e.g. <c>rotate</c>).</param>
-/// <param name="Unit">Unit of the values: <c>fraction</c> (of the image size), <c>deg</c>, <c>factor</c> or <c>turn</c>.</param>
-/// <param name="Identity">The value that leaves the image unchanged.</param>
-/// <param name="MaxRange">Largest allowed distance from <paramref name="Identity"/>.</param>
-public sealed record ParameterSpec(ParameterKind Kind, string Name, string Unit, double Identity, double MaxRange)
+/// <param name="Operation">The table entry; its <see cref="Operation.Learned"/> gives name, unit, identity and apply.</param>
+/// <param name="MaxRange">Largest allowed distance from <see cref="Identity"/>.</param>
+public sealed record ParameterSpec(Operation Operation, double MaxRange)
 {
-    /// <summary>The spec of <paramref name="kind"/> with the ranges of <paramref name="options"/>.</summary>
-    /// <param name="kind">Which parameter.</param>
-    /// <param name="options">Where the maximal ranges come from.</param>
-    public static ParameterSpec For(ParameterKind kind, AugmenterOptions options) => kind switch
-    {
-        ParameterKind.TranslateX => new(kind, "translate-x", "fraction", 0, options.MaxTranslate),
-        ParameterKind.TranslateY => new(kind, "translate-y", "fraction", 0, options.MaxTranslate),
-        ParameterKind.Rotation => new(kind, "rotate", "deg", 0, options.MaxRotationDegrees),
-        ParameterKind.Scale => new(kind, "scale", "factor", 1, options.MaxScaleChange),
-        ParameterKind.ShearX => new(kind, "shear-x", "deg", 0, options.MaxShearDegrees),
-        ParameterKind.ShearY => new(kind, "shear-y", "deg", 0, options.MaxShearDegrees),
-        ParameterKind.Brightness => new(kind, "brightness", "factor", 1, options.MaxColorFactorChange),
-        ParameterKind.Contrast => new(kind, "contrast", "factor", 1, options.MaxColorFactorChange),
-        ParameterKind.Saturation => new(kind, "saturation", "factor", 1, options.MaxColorFactorChange),
-        ParameterKind.Hue => new(kind, "hue", "turn", 0, options.MaxHueShift),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+    /// <summary>How the augmenters learn the operation.</summary>
+    public LearnedOperation Learned => Operation.Learned!;
+
+    /// <summary>Short name used in logs and metrics (e.g. <c>rotate</c>, <c>saturation</c>).</summary>
+    public string Name => Learned.Name;
+
+    /// <summary>Unit of the values: <c>fraction</c> (of the image size), <c>deg</c>, <c>factor</c> or <c>turn</c>.</summary>
+    public string Unit => Learned.Unit;
+
+    /// <summary>The value that leaves the image unchanged.</summary>
+    public double Identity => Learned.Identity;
 
     /// <summary>Whether the parameter belongs to the affine (geometric) family.</summary>
-    public bool IsGeometric => Kind is ParameterKind.TranslateX or ParameterKind.TranslateY or ParameterKind.Rotation
-        or ParameterKind.Scale or ParameterKind.ShearX or ParameterKind.ShearY;
+    public bool IsGeometric => Learned.IsGeometric;
+
+    /// <summary>The spec of <paramref name="operation"/> with the range <paramref name="options"/> give it.</summary>
+    /// <param name="operation">A table entry with <see cref="Operation.Learned"/>.</param>
+    /// <param name="options">Where the maximal ranges come from.</param>
+    /// <exception cref="ArgumentException">The operation is not learned.</exception>
+    public static ParameterSpec For(Operation operation, AugmenterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(options);
+        var learned = operation.Learned
+            ?? throw new ArgumentException($"operation {operation.Name} is not learned by augmenters", nameof(operation));
+        return new(operation, options.MaxRange(learned.Range));
+    }
 }

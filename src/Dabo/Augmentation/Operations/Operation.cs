@@ -55,6 +55,12 @@ public sealed record Operation(
     /// </summary>
     internal Func<Tensor, Tensor>? Degenerate { get; init; }
 
+    /// <summary>
+    /// How the learned augmenters use the operation as a differentiable parameter, or null when
+    /// they do not learn it.
+    /// </summary>
+    public LearnedOperation? Learned { get; init; }
+
     /// <summary>Whether the operation reads its magnitude.</summary>
     public bool HasMagnitude => Range is not null;
 
