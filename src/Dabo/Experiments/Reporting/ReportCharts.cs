@@ -13,6 +13,9 @@ internal static class ReportCharts
 
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
+    /// <summary>Colours of the operations of a policy (up to 20 distinct; a policy has 13 or 14).</summary>
+    private static readonly IPalette OperationPalette = new ScottPlot.Palettes.Category20();
+
     /// <summary>The colour of method <paramref name="index"/> as CSS hex.</summary>
     public static string CssColor(int index) => Palette.GetColor(index).ToHex();
 
@@ -54,6 +57,77 @@ internal static class ReportCharts
         string unit = parameter.Unit.Length > 0 ? $" ({parameter.Unit})" : "";
         Decorate(plot, title, parameter.Name + unit); // no legend: the page says line = mean, band = ± std
         return plot.GetImageBytes(SmallWidth, SmallHeight, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// One slot of a learned policy: each operation's probability over epochs (legend outside, on the
+    /// right) and the uniform prior 1/K as a dashed horizontal line.
+    /// </summary>
+    public static byte[] PolicyProbabilities(string title, IReadOnlyList<(string Operation, Curve Probability)> operations, double prior)
+    {
+        var plot = new Plot();
+        int epochs = operations.Count == 0 ? 0 : operations.Max(o => o.Probability.Epochs.Length);
+        for (int i = 0; i < operations.Count; i++)
+        {
+            var (name, curve) = operations[i];
+            if (curve.IsEmpty)
+            {
+                continue;
+            }
+            var line = plot.Add.Scatter(curve.Epochs, curve.Values, OperationPalette.GetColor(i));
+            line.LegendText = name;
+            line.LineWidth = 2;
+            line.MarkerSize = epochs <= 40 ? 4 : 0;
+        }
+        var priorLine = plot.Add.HorizontalLine(prior, 1.5f, Colors.Black, LinePattern.Dashed);
+        priorLine.LegendText = "uniform prior 1/K";
+        double top = operations.SelectMany(o => o.Probability.Values).Append(prior).Max();
+        Decorate(plot, title, "probability");
+        plot.Axes.SetLimitsY(0, top * 1.08);
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// How far a learned policy moved from its prior: KL divergence to the uniform prior (left axis) and
+    /// the entropy of the operation choice (right axis) over epochs, with the prior's entropy dashed.
+    /// </summary>
+    public static byte[] PolicyDivergence(string title, Curve kl, Curve entropy, double priorEntropy)
+    {
+        var plot = new Plot();
+        var klColor = Palette.GetColor(0);
+        var entropyColor = Palette.GetColor(1);
+        int epochs = Math.Max(kl.Epochs.Length, entropy.Epochs.Length);
+        if (!kl.IsEmpty)
+        {
+            var line = plot.Add.Scatter(kl.Epochs, kl.Values, klColor);
+            line.LegendText = "KL to the prior";
+            line.LineWidth = 2;
+            line.MarkerSize = epochs <= 40 ? 5 : 0;
+        }
+        if (!entropy.IsEmpty)
+        {
+            var line = plot.Add.Scatter(entropy.Epochs, entropy.Values, entropyColor);
+            line.LegendText = "entropy";
+            line.LineWidth = 2;
+            line.MarkerSize = epochs <= 40 ? 5 : 0;
+            line.Axes.YAxis = plot.Axes.Right;
+        }
+        var prior = plot.Add.HorizontalLine(priorEntropy, 1.5f, entropyColor, LinePattern.Dashed);
+        prior.LegendText = "entropy of the prior";
+        prior.Axes.YAxis = plot.Axes.Right;
+        Decorate(plot, title, "KL divergence to the prior (nats)");
+        plot.Axes.Right.Label.Text = "entropy (nats)";
+        plot.Axes.Right.Label.FontSize = 14;
+        plot.Axes.Left.Label.ForeColor = klColor;
+        plot.Axes.Right.Label.ForeColor = entropyColor;
+        double klTop = kl.Values.Append(0).Max();
+        plot.Axes.SetLimitsY(0, klTop > 0 ? klTop * 1.1 : 1, plot.Axes.Left);
+        double entropyBottom = entropy.Values.Append(priorEntropy).Min(), entropyTop = entropy.Values.Append(priorEntropy).Max();
+        double pad = Math.Max(0.05 * (entropyTop - entropyBottom), 0.01 * priorEntropy + 1e-6);
+        plot.Axes.SetLimitsY(entropyBottom - pad, entropyTop + pad, plot.Axes.Right);
+        plot.ShowLegend(Alignment.MiddleRight);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
     /// <summary>
