@@ -85,6 +85,21 @@ public partial class PolicyReportTests
     }
 
     [Fact]
+    public void A_one_epoch_run_still_gets_its_policy_charts_and_table()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.Combine("out");
+        HtmlReport.Write(SyntheticPolicyRuns.Create(temp.Combine("runs"), epochs: 1), output);
+        string html = File.ReadAllText(Path.Combine(output, "report.html"));
+
+        Assert.Equal(["identity", "rotate", "equalize", "posterize"], PolicyRows(html).Select(r => r.Operation));
+        foreach (string chart in new[] { "policy-1-0.png", "policy-1-1.png", "policy-1-kl.png" })
+        {
+            Assert.True(HtmlReportTests.LuminanceStd(File.ReadAllBytes(Path.Combine(output, "report", chart))) > 10, chart);
+        }
+    }
+
+    [Fact]
     public void Rewriting_without_the_policy_method_removes_its_charts()
     {
         using var temp = new TempDirectory();

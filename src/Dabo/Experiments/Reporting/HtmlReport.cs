@@ -225,7 +225,8 @@ public static class HtmlReport
         figure.grid img { image-rendering: pixelated; border: 1px solid #ddd; }
         code { font-size: 0.92em; }
         table.policy td { font-variant-numeric: tabular-nums; white-space: nowrap; }
-        table.policy td.unit { text-align: left; color: #555; }
+        table.policy .unit { text-align: left; }
+        table.policy td.unit { color: #555; }
         table.policy .slot { border-left: 1px solid #d0d7de; }
         table.policy th[colspan] { text-align: center; }
         .suppressed { background: #fde2e1; color: #8a1c14; }

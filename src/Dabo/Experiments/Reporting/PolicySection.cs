@@ -52,7 +52,7 @@ internal static class PolicySection
         }
         int slots = rows[0].Slots.Count;
         string seeds = finals.Count == 1 ? "one run" : Invariant($"mean over {finals.Count} seeds' runs");
-        html.Append("<table class=\"policy\">\n<tr><th rowspan=\"2\">operation</th><th rowspan=\"2\">magnitude unit</th>");
+        html.Append("<table class=\"policy\">\n<tr><th rowspan=\"2\">operation</th><th rowspan=\"2\" class=\"unit\">magnitude unit</th>");
         for (int s = 0; s < slots; s++)
         {
             html.Append(Invariant($"<th colspan=\"3\" class=\"slot\">slot {s + 1}</th>"));

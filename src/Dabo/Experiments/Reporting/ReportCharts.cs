@@ -13,9 +13,6 @@ internal static class ReportCharts
 
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
-    /// <summary>Colours of the operations of a policy (up to 20 distinct; a policy has 13 or 14).</summary>
-    private static readonly IPalette OperationPalette = new ScottPlot.Palettes.Category20();
-
     /// <summary>The colour of method <paramref name="index"/> as CSS hex.</summary>
     public static string CssColor(int index) => Palette.GetColor(index).ToHex();
 
@@ -61,7 +58,8 @@ internal static class ReportCharts
 
     /// <summary>
     /// One slot of a learned policy: each operation's probability over epochs (legend outside, on the
-    /// right) and the uniform prior 1/K as a dashed horizontal line.
+    /// right) and the uniform prior 1/K as a dashed horizontal line. The palette has 10 colours; the
+    /// operations after the 10th (a policy has 13 or 14) reuse them with dotted lines and square markers.
     /// </summary>
     public static byte[] PolicyProbabilities(string title, IReadOnlyList<(string Operation, Curve Probability)> operations, double prior)
     {
@@ -74,10 +72,15 @@ internal static class ReportCharts
             {
                 continue;
             }
-            var line = plot.Add.Scatter(curve.Epochs, curve.Values, OperationPalette.GetColor(i));
+            var line = plot.Add.Scatter(curve.Epochs, curve.Values, Palette.GetColor(i));
             line.LegendText = name;
             line.LineWidth = 2;
-            line.MarkerSize = epochs <= 40 ? 4 : 0;
+            line.MarkerSize = epochs <= 40 ? 5 : 0;
+            if (i >= Palette.Colors.Length)
+            {
+                line.LinePattern = LinePattern.Dotted;
+                line.MarkerShape = MarkerShape.FilledSquare;
+            }
         }
         var priorLine = plot.Add.HorizontalLine(prior, 1.5f, Colors.Black, LinePattern.Dashed);
         priorLine.LegendText = "uniform prior 1/K";
