@@ -13,7 +13,7 @@ public sealed class PreviewCommand : Command<PreviewCommand.Settings>
     {
         /// <summary>Run directory.</summary>
         [CommandOption("--run <DIR>")]
-        [Description("A Dabo run: its dataset and augmentation (a learned augmenter is read from augmenter.bin).")]
+        [Description("A Dabo run: its dataset and augmentation (a learned augmenter is read from augmenter.bin, a learned policy from policy.json).")]
         public string? Run { get; init; }
 
         /// <summary>Method without a run.</summary>

@@ -143,7 +143,7 @@ public partial class HtmlReportTests
     [InlineData(0.0, "0.00")]
     public void Gains_are_signed_percentage_points(double gain, string expected) => Assert.Equal(expected, ReportFormat.PercentagePoints(gain));
 
-    private static double LuminanceStd(byte[] png)
+    internal static double LuminanceStd(byte[] png)
     {
         using var bitmap = SKBitmap.Decode(png);
         Assert.NotNull(bitmap);

@@ -8,8 +8,8 @@ namespace Dabo.Experiments.Reporting;
 
 /// <summary>
 /// Writes the report of a comparison: <c>report.html</c> in the output directory, and beside it in
-/// <c>report/</c> the PNG charts (test and validation accuracy, training loss, learned parameters) and a
-/// copy of each method's <c>augment.png</c>. The page references the images relatively, so the
+/// <c>report/</c> the PNG charts (test and validation accuracy, training loss, learned parameters, learned
+/// policies) and a copy of each method's <c>augment.png</c>. The page references the images relatively, so the
 /// directory can be moved or archived as a whole. Every file is written atomically, the images before the page.
 /// </summary>
 public static class HtmlReport
@@ -32,6 +32,7 @@ public static class HtmlReport
         ResultsTable(html, results);
         LearningCurves(html, methods, images);
         LearnedParameters(html, methods, images);
+        PolicySection.Append(html, methods, images);
         AugmentationGrids(html, methods, images);
         html.Append("</body>\n</html>\n");
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, PageFile), html.ToString());
@@ -223,6 +224,13 @@ public static class HtmlReport
         .params { display: flex; flex-wrap: wrap; gap: 0.8em; }
         figure.grid img { image-rendering: pixelated; border: 1px solid #ddd; }
         code { font-size: 0.92em; }
+        table.policy td { font-variant-numeric: tabular-nums; white-space: nowrap; }
+        table.policy .unit { text-align: left; }
+        table.policy td.unit { color: #555; }
+        table.policy .slot { border-left: 1px solid #d0d7de; }
+        table.policy th[colspan] { text-align: center; }
+        .suppressed { background: #fde2e1; color: #8a1c14; }
+        .favoured { background: #dcf5e3; color: #135c2a; }
 
         """;
 }

@@ -26,7 +26,8 @@ internal sealed class ImageWriter(string folder)
         foreach (string path in Directory.EnumerateFiles(folder, "*.png"))
         {
             string name = Path.GetFileName(path);
-            bool ours = own.Contains(name) || name.StartsWith("params-", StringComparison.Ordinal) || name.StartsWith("augment-", StringComparison.Ordinal);
+            bool ours = own.Contains(name) || name.StartsWith("params-", StringComparison.Ordinal) || name.StartsWith("augment-", StringComparison.Ordinal)
+                || name.StartsWith("policy-", StringComparison.Ordinal);
             if (ours && !_written.Contains(name))
             {
                 File.Delete(path);

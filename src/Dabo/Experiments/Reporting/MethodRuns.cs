@@ -58,6 +58,10 @@ internal sealed class MethodRuns
         })];
     }
 
+    /// <summary>The runs whose metrics record a learned policy (<c>learned-policy</c>), in the order of the runs (seeds).</summary>
+    public IReadOnlyList<(RunDirectory Run, PolicyHistory History)> PolicyRuns() =>
+        [.. Runs.Select(r => (r.Run, History: PolicyHistory.From(r.Metrics))).Where(r => r.History is not null).Select(r => (r.Run, r.History!))];
+
     /// <summary>The <c>augment.png</c> of the first run that has one, or null.</summary>
     public RunDirectory? FirstRunWithAugmentImage =>
         Runs.Select(r => r.Run).FirstOrDefault(r => File.Exists(r.AugmentImageFile));

@@ -57,6 +57,83 @@ internal static class ReportCharts
     }
 
     /// <summary>
+    /// One slot of a learned policy: each operation's probability over epochs (legend outside, on the
+    /// right) and the uniform prior 1/K as a dashed horizontal line. The palette has 10 colours; the
+    /// operations after the 10th (a policy has 13 or 14) reuse them with dotted lines and square markers.
+    /// </summary>
+    public static byte[] PolicyProbabilities(string title, IReadOnlyList<(string Operation, Curve Probability)> operations, double prior)
+    {
+        var plot = new Plot();
+        int epochs = operations.Count == 0 ? 0 : operations.Max(o => o.Probability.Epochs.Length);
+        for (int i = 0; i < operations.Count; i++)
+        {
+            var (name, curve) = operations[i];
+            if (curve.IsEmpty)
+            {
+                continue;
+            }
+            var line = plot.Add.Scatter(curve.Epochs, curve.Values, Palette.GetColor(i));
+            line.LegendText = name;
+            line.LineWidth = 2;
+            line.MarkerSize = epochs <= 40 ? 5 : 0;
+            if (i >= Palette.Colors.Length)
+            {
+                line.LinePattern = LinePattern.Dotted;
+                line.MarkerShape = MarkerShape.FilledSquare;
+            }
+        }
+        var priorLine = plot.Add.HorizontalLine(prior, 1.5f, Colors.Black, LinePattern.Dashed);
+        priorLine.LegendText = "uniform prior 1/K";
+        double top = operations.SelectMany(o => o.Probability.Values).Append(prior).Max();
+        Decorate(plot, title, "probability");
+        plot.Axes.SetLimitsY(0, top * 1.08);
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// How far a learned policy moved from its prior: KL divergence to the uniform prior (left axis) and
+    /// the entropy of the operation choice (right axis) over epochs, with the prior's entropy dashed.
+    /// </summary>
+    public static byte[] PolicyDivergence(string title, Curve kl, Curve entropy, double priorEntropy)
+    {
+        var plot = new Plot();
+        var klColor = Palette.GetColor(0);
+        var entropyColor = Palette.GetColor(1);
+        int epochs = Math.Max(kl.Epochs.Length, entropy.Epochs.Length);
+        if (!kl.IsEmpty)
+        {
+            var line = plot.Add.Scatter(kl.Epochs, kl.Values, klColor);
+            line.LegendText = "KL to the prior";
+            line.LineWidth = 2;
+            line.MarkerSize = epochs <= 40 ? 5 : 0;
+        }
+        if (!entropy.IsEmpty)
+        {
+            var line = plot.Add.Scatter(entropy.Epochs, entropy.Values, entropyColor);
+            line.LegendText = "entropy";
+            line.LineWidth = 2;
+            line.MarkerSize = epochs <= 40 ? 5 : 0;
+            line.Axes.YAxis = plot.Axes.Right;
+        }
+        var prior = plot.Add.HorizontalLine(priorEntropy, 1.5f, entropyColor, LinePattern.Dashed);
+        prior.LegendText = "entropy of the prior";
+        prior.Axes.YAxis = plot.Axes.Right;
+        Decorate(plot, title, "KL divergence to the prior (nats)");
+        plot.Axes.Right.Label.Text = "entropy (nats)";
+        plot.Axes.Right.Label.FontSize = 14;
+        plot.Axes.Left.Label.ForeColor = klColor;
+        plot.Axes.Right.Label.ForeColor = entropyColor;
+        double klTop = kl.Values.Append(0).Max();
+        plot.Axes.SetLimitsY(0, klTop > 0 ? klTop * 1.1 : 1, plot.Axes.Left);
+        double entropyBottom = entropy.Values.Append(priorEntropy).Min(), entropyTop = entropy.Values.Append(priorEntropy).Max();
+        double pad = Math.Max(0.05 * (entropyTop - entropyBottom), 0.01 * priorEntropy + 1e-6);
+        plot.Axes.SetLimitsY(entropyBottom - pad, entropyTop + pad, plot.Axes.Right);
+        plot.ShowLegend(Alignment.MiddleRight);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>
     /// A sans-serif family that is installed. ScottPlot's own "sans" guess takes the first family it
     /// finds, which on a Debian machine with only DejaVu fonts is DejaVu Serif.
     /// </summary>
