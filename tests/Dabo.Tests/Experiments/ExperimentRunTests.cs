@@ -111,13 +111,15 @@ public class ExperimentRunTests
     {
         using var dir = new TempDirectory();
         TrainingData.WriteSeparable(dir.Combine("data"));
-        var (code, output, err) = CliRunner.Run("demo", "--dataset", dir.Combine("data"), "--train-size", "200", "--epochs", "1", "--out", dir.Combine("demo"), "--quiet");
+        var (code, output, err) = CliRunner.Run("demo", "--dataset", dir.Combine("data"), "--train-size", "200", "--epochs", "1", "--jobs", "1", "--out", dir.Combine("demo"), "--quiet");
         Assert.True(code == 0, err);
-        Assert.Contains("learned-affine", output);
+        Assert.Contains("learned-policy", output);
+        Assert.Contains("trivialaugment", output);
+        Assert.Contains("noise", output); // the verdict line
         Assert.True(File.Exists(dir.Combine("demo", "report.html")));
         Assert.True(File.Exists(dir.Combine("demo", "results.md")));
 
-        string learnedRun = dir.Combine("demo", "runs", "learned-affine", "seed-0");
+        string learnedRun = dir.Combine("demo", "runs", "learned-policy", "seed-0");
         (code, _, err) = CliRunner.Run("preview", "--run", learnedRun, "--images", "10", "--out", dir.Combine("preview.png"));
         Assert.True(code == 0, err);
         var png = File.ReadAllBytes(dir.Combine("preview.png"));
