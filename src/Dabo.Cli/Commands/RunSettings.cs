@@ -156,7 +156,7 @@ public class RunSettings : CommandSettings
 
     /// <summary>Policy update interval.</summary>
     [CommandOption("--policy-update-every <N>")]
-    [Description("Learned policy: refresh the validation gradient and update the policy every N steps; it only samples in between (default 2).")]
+    [Description("Learned policy: refresh the validation gradient and update the policy every N steps; it only samples in between (default 8).")]
     public int? PolicyUpdateEvery { get; init; }
 
     /// <summary>Draws per image at an update.</summary>

@@ -100,7 +100,7 @@ public sealed record TrainingConfig
     public double PolicyKl { get; init; } = 0.05;
 
     /// <summary>Learned policy: refresh the validation gradient and update the policy every this many steps (it only samples in between).</summary>
-    public int PolicyUpdateEvery { get; init; } = 2;
+    public int PolicyUpdateEvery { get; init; } = 8;
 
     /// <summary>Learned policy: augmented draws per training image at an update (their mean is each draw's baseline).</summary>
     public int PolicySamples { get; init; } = 4;

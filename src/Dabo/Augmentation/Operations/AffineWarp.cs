@@ -21,13 +21,13 @@ internal readonly record struct AffineSetting(float Angle, float TranslateX, flo
 /// </summary>
 /// <remarks>
 /// The inverse matrices are computed in single precision with the same formulas and operation order
-/// as TorchVision for .NET (its <c>GetInverseAffineMatrix</c>), and the sampling grid as its
-/// <c>GenerateAffineGrid</c> (pixel centres, <c>align_corners = false</c>), so that nearest-neighbour
-/// ties fall the same way and the results agree pixel for pixel (checked in the tests).
+/// as TorchVision for .NET (its <c>GetInverseAffineMatrix</c>), and the sampling grid from the same
+/// pixel centres (<c>align_corners = false</c>), so that the results agree with TorchVision pixel
+/// for pixel (checked in the tests).
 /// </remarks>
 internal static class AffineWarp
 {
-    private static readonly Dictionary<(long H, long W), Tensor> BaseGrids = [];
+    private static readonly Dictionary<(long H, long W), (Tensor X, Tensor Y)> BaseGrids = [];
 
     /// <summary>Warps image i of <paramref name="images"/> with <paramref name="settings"/>[i].</summary>
     /// <param name="images">uint8 <c>[N, C, H, W]</c>.</param>
@@ -44,34 +44,43 @@ internal static class AffineWarp
             return images.clone();
         }
         using var scope = NewDisposeScope();
-        var matrices = new float[n * 6];
+        // Per image, the sampling grid's x and y as linear functions of the output pixel centre (bx, by):
+        // torchvision's θᵀ / (w/2, h/2), here coefficient by coefficient (elementwise beats a K = 3 bmm).
+        var coefficients = new float[n * 6];
         for (int i = 0; i < n; i++)
         {
-            InverseMatrix(settings[i]).CopyTo(matrices, i * 6);
+            var m = InverseMatrix(settings[i]);
+            float sx = 0.5f * w, sy = 0.5f * h;
+            coefficients[i * 6] = m[0] / sx;
+            coefficients[(i * 6) + 1] = m[1] / sx;
+            coefficients[(i * 6) + 2] = m[2] / sx;
+            coefficients[(i * 6) + 3] = m[3] / sy;
+            coefficients[(i * 6) + 4] = m[4] / sy;
+            coefficients[(i * 6) + 5] = m[5] / sy;
         }
-        var theta = tensor(matrices, [n, 2, 3]);
-        var rescaled = theta.transpose(1, 2) / tensor(new[] { 0.5f * w, 0.5f * h });
-        var grid = BaseGrid(h, w).expand(n, -1, -1).bmm(rescaled).view(n, h, w, 2);
+        var c = tensor(coefficients, [n, 6, 1, 1]);
+        var (bx, by) = BaseGrid(h, w);
+        var gridX = (bx * c[.., 0]) + (by * c[.., 1]) + c[.., 2];
+        var gridY = (bx * c[.., 3]) + (by * c[.., 4]) + c[.., 5];
+        var grid = stack([gridX, gridY], -1);
         var warped = nn.functional.grid_sample(images.to_type(ScalarType.Float32), grid, GridSampleMode.Nearest, GridSamplePaddingMode.Zeros, align_corners: false);
-        return warped.round().to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+        // Nearest-neighbour samples are whole levels already (and 0 outside): no rounding needed.
+        return warped.to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// The output pixel centres <c>[1, H·W, 3]</c> as (x, y, 1), centred, built once per image size
-    /// (outside every dispose scope) because every warp of that size reads it.
+    /// The output pixel centres, centred: x as <c>[1, 1, W]</c> and y as <c>[1, H, 1]</c>, built once
+    /// per image size (outside every dispose scope) because every warp of that size reads them.
     /// </summary>
-    private static Tensor BaseGrid(long h, long w)
+    private static (Tensor X, Tensor Y) BaseGrid(long h, long w)
     {
         lock (BaseGrids)
         {
             if (!BaseGrids.TryGetValue((h, w), out var grid))
             {
-                using var scope = NewDisposeScope();
-                var built = empty(1, h, w, 3);
-                built[.., .., .., 0].copy_(linspace(-w * 0.5 + 0.5, w * 0.5 + 0.5 - 1, w));
-                built[.., .., .., 1].copy_(linspace(-h * 0.5 + 0.5, h * 0.5 + 0.5 - 1, h).unsqueeze(-1));
-                built[.., .., .., 2].fill_(1);
-                grid = built.view(1, h * w, 3).DetachFromDisposeScope();
+                var x = linspace(-w * 0.5 + 0.5, w * 0.5 + 0.5 - 1, w).view(1, 1, w).DetachFromDisposeScope();
+                var y = linspace(-h * 0.5 + 0.5, h * 0.5 + 0.5 - 1, h).view(1, h, 1).DetachFromDisposeScope();
+                grid = (x, y);
                 BaseGrids[(h, w)] = grid;
             }
             return grid;

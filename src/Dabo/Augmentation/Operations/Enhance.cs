@@ -30,19 +30,20 @@ internal static class Enhance
     /// </summary>
     public static Tensor SharpnessDegenerate(Tensor images)
     {
-        var (c, h, w) = (images.shape[1], images.shape[2], images.shape[3]);
+        var (h, w) = (images.shape[2], images.shape[3]);
         var x = images.to_type(ScalarType.Float32);
         if (h <= 2 || w <= 2)
         {
             return x;
         }
         using var scope = NewDisposeScope();
-        var kernel = ones(3, 3);
-        kernel[1, 1] = tensor(5.0f);
-        kernel = (kernel / kernel.sum()).expand(c, 1, 3, 3);
-        var smooth = nn.functional.conv2d(x, kernel, groups: c).round();
+        // The 3×3 sum with the centre counted 5 times, exact in float (whole numbers), then /13 and
+        // rounded: the same levels as torchvision's convolution with weights 1/13 (no sum/13 lies
+        // within float error of a half, so the rounding agrees), from one window-sum pooling.
+        var windows = nn.functional.avg_pool2d(x, 3, stride: 1, divisor_override: 1);
+        var sum = windows + (x[.., .., 1..^1, 1..^1] * 4);
         var degenerate = x.clone();
-        degenerate[.., .., 1..^1, 1..^1] = smooth;
+        degenerate[.., .., 1..^1, 1..^1] = (sum / 13.0f).round();
         return degenerate.MoveToOuterDisposeScope();
     }
 
@@ -72,7 +73,8 @@ internal static class Enhance
         // Both coefficients in double, then single: the same rounding as a double scalar in torchvision.
         var ratio = (magnitudes + 1.0).view(-1, 1, 1, 1);
         var rest = (1.0 - ratio).to_type(ScalarType.Float32);
-        var mixed = images.to_type(ScalarType.Float32) * ratio.to_type(ScalarType.Float32) + other * rest;
-        return mixed.clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+        // In place on one float copy: factor·image, plus (1 − factor)·other, clamped, truncated.
+        var mixed = images.to_type(ScalarType.Float32).mul_(ratio.to_type(ScalarType.Float32)).add_(other * rest);
+        return mixed.clamp_(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 }

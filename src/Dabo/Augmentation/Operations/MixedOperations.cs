@@ -69,16 +69,23 @@ public static class MixedOperations
         }
 
         using var scope = NewDisposeScope();
-        var output = images.clone();
+        // Each group's result, in group order; unchanged images are one more group. One cat and one
+        // index_select put them back in batch order (cheaper than an index_copy_ per group).
+        var order = new List<int>(checked((int)n));
+        var parts = new List<Tensor>();
+        void Add(List<int> members, Tensor result)
+        {
+            order.AddRange(members);
+            parts.Add(result);
+        }
         if (geometric is not null)
         {
             var settings = geometric.Select(i => operations[(int)chosen[i]].Geometry!(m[i], u[2 * i], u[2 * i + 1], h, w)).ToList();
-            var index = tensor(geometric.Select(i => (long)i).ToArray());
-            output.index_copy_(0, index, AffineWarp.Apply(images.index_select(0, index), settings));
+            Add(geometric, AffineWarp.Apply(images.index_select(0, Index(geometric)), settings));
         }
         if (blended is not null)
         {
-            output.index_copy_(0, Index(blended), Blend(images, operations, chosen, m, blended));
+            Add(blended, Blend(images, operations, chosen, m, blended));
         }
         for (int k = 0; k < operations.Count; k++)
         {
@@ -86,12 +93,31 @@ public static class MixedOperations
             {
                 continue;
             }
-            var index = tensor(members.Select(i => (long)i).ToArray());
             var groupMagnitudes = tensor(members.Select(i => m[i]).ToArray());
             var groupPositions = tensor(members.SelectMany(i => new[] { u[2 * i], u[2 * i + 1] }).ToArray(), [members.Count, 2]);
-            output.index_copy_(0, index, operations[k].ApplyChecked(images.index_select(0, index), groupMagnitudes, groupPositions));
+            Add(members, operations[k].ApplyChecked(images.index_select(0, Index(members)), groupMagnitudes, groupPositions));
         }
-        return output.MoveToOuterDisposeScope();
+        if (order.Count == 0)
+        {
+            return images.clone().MoveToOuterDisposeScope();
+        }
+        var done = new bool[n];
+        foreach (var i in order)
+        {
+            done[i] = true;
+        }
+        var untouched = Enumerable.Range(0, (int)n).Where(i => !done[i]).ToList();
+        if (untouched.Count > 0)
+        {
+            Add(untouched, images.index_select(0, Index(untouched)));
+        }
+        // position[i] = where image i's result sits in the concatenation.
+        var position = new long[n];
+        for (int p = 0; p < order.Count; p++)
+        {
+            position[order[p]] = p;
+        }
+        return cat(parts, 0).index_select(0, tensor(position)).MoveToOuterDisposeScope();
     }
 
     private static Tensor Index(IEnumerable<int> members) => tensor(members.Select(i => (long)i).ToArray());

@@ -26,6 +26,7 @@ public sealed record SlotDraw(Tensor Operations, Tensor Bins, Tensor Negate, Ten
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(space);
         using var scope = NewDisposeScope();
+        using var threads = new SingleThreaded();
         var magnitudes = space.Magnitudes(Operations, Bins, Negate);
         var current = images;
         for (long s = 0; s < Slots; s++)
