@@ -169,6 +169,11 @@ public class RunSettings : CommandSettings
     [Description("Learned policy: validation images behind each validation gradient (default 128).")]
     public int? PolicyValImages { get; init; }
 
+    /// <summary>Policy operations.</summary>
+    [CommandOption("--policy-ops <LIST>")]
+    [Description("Learned policy: the operations to choose from, comma-separated (default TrivialAugment-Wide's 14, 13 on grayscale data); also flip, crop, cutout, invert, scale, hue.")]
+    public string? PolicyOperations { get; init; }
+
     /// <summary>Control.</summary>
     [CommandOption("--policy-control <MODE>")]
     [Description("Learned policy: none (default), or shuffle to permute the advantages within each batch, the control that destroys the learning signal.")]
@@ -240,6 +245,7 @@ public class RunSettings : CommandSettings
             PolicySamples = PolicySamples ?? b.PolicySamples,
             PolicyValImages = PolicyValImages ?? b.PolicyValImages,
             PolicyControl = PolicyControl ?? b.PolicyControl,
+            PolicyOperations = PolicyOperations ?? b.PolicyOperations,
             Device = Device ?? b.Device,
         };
         config.Validate();

@@ -108,6 +108,12 @@ public sealed record TrainingConfig
     /// <summary>Learned policy: validation images behind each validation gradient.</summary>
     public int PolicyValImages { get; init; } = 128;
 
+    /// <summary>
+    /// Learned policy: the operations it chooses from, comma-separated names of the table of
+    /// operations (e.g. <c>identity,translate-x,translate-y,cutout</c>); empty for TrivialAugment-Wide's set.
+    /// </summary>
+    public string PolicyOperations { get; init; } = "";
+
     /// <summary>Learned policy: <c>none</c>, or <c>shuffle</c> to permute the advantages within each batch (the control that destroys the signal).</summary>
     public string PolicyControl { get; init; } = "none";
 
@@ -199,6 +205,21 @@ public sealed record TrainingConfig
         if (AugmenterKind is not ("ranges" or "mlp"))
         {
             throw new DaboException($"--augmenter-kind {AugmenterKind}: use ranges or mlp");
+        }
+        if (PolicyOperations.Length > 0)
+        {
+            var names = PolicyOperations.Split(',', StringSplitOptions.TrimEntries);
+            foreach (var name in names)
+            {
+                if (!Augmentation.Operations.OperationTable.All.Any(o => o.Name == name))
+                {
+                    throw new DaboException($"--policy-ops: unknown operation '{name}'; choose from {string.Join(", ", Augmentation.Operations.OperationTable.All.Select(o => o.Name))}");
+                }
+            }
+            if (names.Distinct().Count() != names.Length || names.Length < 2)
+            {
+                throw new DaboException($"--policy-ops {PolicyOperations}: name at least two different operations, each once");
+            }
         }
         if (PolicyControl is not ("none" or "shuffle"))
         {

@@ -11,7 +11,13 @@ namespace Dabo.Tests.Training;
 [Collection("global-rng")]
 public class LearnedPolicyTests
 {
-    public LearnedPolicyTests() => TorchRuntime.Initialize();
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public LearnedPolicyTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _output = output;
+        TorchRuntime.Initialize();
+    }
 
     [Fact]
     public void Directional_reward_equals_the_exact_per_image_gradient_product()
@@ -159,5 +165,55 @@ public class LearnedPolicyTests
         }
         var reused = new Trainer(Glyphs(dir.Combine("data"), "policy:" + file) with { Epochs = 1 }, dir.Combine("reused")).Run();
         Assert.True(reused.TestAccuracy > 0);
+    }
+
+    /// <summary>
+    /// A learned-policy:1 run on shifted glyphs (horizontal and vertical bars, a diagonal, a square)
+    /// choosing among identity, translations and rotation, with an update at every step: 40 epochs
+    /// × 10 steps. Rotating by more than 45° turns one bar into the other, destroying the label.
+    /// </summary>
+    private PolicyStatistics GlyphPolicy(int maxTrainShift)
+    {
+        using var dir = new TempDirectory();
+        ShiftedData.Write(dir.Combine("data"), trainPerClass: 40, testPerClass: 10, maxTrainShift: maxTrainShift);
+        var config = Glyphs(dir.Combine("data"), "learned-policy:1") with
+        {
+            Epochs = 40,
+            PolicyOperations = "identity,translate-x,translate-y,rotate",
+            PolicyUpdateEvery = 1,
+            PolicyValImages = 32,
+        };
+        new Trainer(config, dir.Combine("run")).Run();
+        var last = new RunDirectory(dir.Combine("run")).LoadMetrics()[^1].Policy!;
+        _output.WriteLine(string.Join(", ", last.Slots[0].Probabilities.Select(kv => $"{kv.Key} {kv.Value:F3}")) + $"; KL {last.Kl:F3}, entropy {last.Entropy:F3}; magnitudes "
+            + string.Join(", ", last.Slots[0].MeanMagnitudes.Select(kv => $"{kv.Key} {kv.Value:F3}")));
+        return last;
+    }
+
+    [Fact]
+    public void On_centred_glyphs_rotation_which_swaps_the_bars_falls_below_a_third_of_its_prior()
+    {
+        // Training and validation glyphs are centred (±1 pixel): only the identity is harmless.
+        var policy = GlyphPolicy(maxTrainShift: 1);
+        var p = policy.Slots[0].Probabilities;
+        Assert.True(p["rotate"] < 0.25 / 3, $"rotate {p["rotate"]:F3}, prior 0.25");
+        Assert.True(policy.Kl < 1.5, $"KL {policy.Kl:F3} (bound 1.5)");
+        Assert.True(policy.Entropy > 0.5, $"entropy {policy.Entropy:F3} (floor 0.5; uniform ln 4 = 1.39)");
+    }
+
+    [Fact]
+    public void On_shifted_glyphs_rotation_falls_and_translations_move_to_small_shifts()
+    {
+        // Glyphs shifted by up to ±4 of 16 pixels in training and validation alike: small shifts
+        // mimic the data, shifts of half the canvas push a glyph out. The translations' mean
+        // magnitude (uniform prior: 0.5 of the size) must fall; the total probability of
+        // translation does not reliably rise (see the learned-policy notes in the README).
+        var policy = GlyphPolicy(maxTrainShift: 4);
+        var p = policy.Slots[0].Probabilities;
+        var magnitudes = policy.Slots[0].MeanMagnitudes;
+        Assert.True(p["rotate"] < 0.25, $"rotate {p["rotate"]:F3}, prior 0.25");
+        Assert.True(magnitudes["translate-x"] < 0.4 && magnitudes["translate-y"] < 0.4, $"mean shifts {magnitudes["translate-x"]:F3}, {magnitudes["translate-y"]:F3} (prior 0.5)");
+        Assert.True(policy.Kl < 1.0, $"KL {policy.Kl:F3} (bound 1.0)");
+        Assert.True(policy.Entropy > 1.0, $"entropy {policy.Entropy:F3} (floor 1.0)");
     }
 }

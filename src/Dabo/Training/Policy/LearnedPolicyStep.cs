@@ -32,7 +32,7 @@ public sealed class LearnedPolicyStep : TrainingStep
     /// <param name="slots">S, operation slots per image.</param>
     /// <param name="shuffle">The control: advantages permuted at random (<c>learned-policy-shuffled</c>).</param>
     public LearnedPolicyStep(StepContext context, int slots, bool shuffle = false)
-        : this(context, slots, PolicySpace.TrivialAugmentWide(context?.Data.Channels ?? 1), shuffle)
+        : this(context, slots, SpaceFor(context), shuffle)
     {
     }
 
@@ -57,6 +57,24 @@ public sealed class LearnedPolicyStep : TrainingStep
 
     /// <summary>The policy being learned.</summary>
     public PolicyDistribution Policy => _learner.Policy;
+
+    /// <summary>TrivialAugment-Wide's space, or the operations of <see cref="TrainingConfig.PolicyOperations"/> with their table ranges.</summary>
+    private static PolicySpace SpaceFor(StepContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var channels = context.Data.Channels;
+        var names = context.Config.PolicyOperations;
+        if (names.Length == 0)
+        {
+            return PolicySpace.TrivialAugmentWide(channels);
+        }
+        var operations = names.Split(',', StringSplitOptions.TrimEntries).Select(Augmentation.Operations.OperationTable.Get).ToList();
+        if (channels != 3 && operations.FirstOrDefault(o => o.NeedsRgb) is { } rgb)
+        {
+            throw new DaboException($"--policy-ops: {rgb.Name} needs RGB images (3 channels) but the data has {channels}");
+        }
+        return new PolicySpace(operations.Select(o => new PolicyEntry(o, o.Range)).ToList(), 31);
+    }
 
     /// <inheritdoc />
     public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr)
