@@ -62,4 +62,33 @@ public class AccuracyTargetsTests
         Assert.Contains("≥ +3 pts over none: **missed** (+1.00 pts)", markdown);
         Assert.Contains("matches or beats TrivialAugment: **not checked**", markdown);
     }
+
+    [Fact]
+    public void The_shuffled_control_is_never_the_chosen_learned_method()
+    {
+        var results = Results(Method("learned-policy", 0.84, 0.85, 300), Method("learned-policy-shuffled", 0.86, 0.90, 300));
+        Assert.Equal("learned-policy", AccuracyTargets.BestLearned(results)!.Method);
+    }
+
+    [Theory]
+    [InlineData(0.855, 0.849, 0.849, 0.849, true, true, true)]  // 0.6 pts over each
+    [InlineData(0.852, 0.849, 0.840, 0.840, false, true, true)] // only 0.3 over RandAugment
+    [InlineData(0.855, 0.845, 0.852, 0.840, true, false, true)] // only 0.3 over its prior
+    [InlineData(0.855, 0.845, 0.840, 0.852, true, true, false)] // only 0.3 over its control
+    public void Learned_policy_targets_compare_with_the_best_hand_designed_policy_its_prior_and_its_control(
+        double policy, double rand, double uniform, double control, bool overHand, bool overPrior, bool overControl)
+    {
+        var checks = AccuracyTargets.Check(Results(
+            Method("none", 0.80, 0.80, 100),
+            Method("trivialaugment", 0.84, 0.84, 100),
+            Method("randaugment", rand, 0.84, 100),
+            Method("uniform-policy", uniform, 0.84, 100),
+            Method("learned-policy", policy, 0.86, 300),
+            Method("learned-policy-shuffled", control, 0.83, 300)));
+        Assert.Equal(6, checks.Count);
+        Assert.Equal(overHand, checks[3].Met);
+        Assert.Equal(overPrior, checks[4].Met);
+        Assert.Equal(overControl, checks[5].Met);
+        Assert.Contains("over randaugment", checks[3].Figure);
+    }
 }

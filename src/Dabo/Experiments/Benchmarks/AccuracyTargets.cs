@@ -10,20 +10,26 @@ public sealed record TargetCheck(string Target, string Figure, bool? Met);
 
 /// <summary>
 /// The accuracy benchmark's targets, checked for the learned method with the best mean validation
-/// accuracy (chosen on validation, never on test): at least +3 points over <c>none</c>, better than
-/// the grid search at less than a fifth of its total cost, and at least as good as TrivialAugment.
+/// accuracy (chosen on validation, never on test; the shuffled control is never chosen): at least
+/// +3 points over <c>none</c>, better than the grid search at less than a fifth of its total cost, and
+/// at least as good as TrivialAugment. When <c>learned-policy</c> ran, three more for it: +0.5 points
+/// over the better of TrivialAugment and RandAugment, over its own prior (<c>uniform-policy</c>) and
+/// over the shuffled-advantage control.
 /// </summary>
 public static class AccuracyTargets
 {
     /// <summary>Points over <c>none</c> the learned augmentation aims at.</summary>
     public const double GainOverNonePoints = 3;
 
+    /// <summary>Points the learned policy must gain over the hand-designed policies, its prior and its control.</summary>
+    public const double PolicyMarginPoints = 0.5;
+
     /// <summary>Largest share of the grid search's total cost the learned augmentation may use.</summary>
     public const double GridCostShare = 0.2;
 
     /// <summary>The learned method chosen by validation accuracy, or null when none was run.</summary>
     public static MethodResult? BestLearned(ComparisonResults results) =>
-        results.Methods.Where(m => m.Method.Contains("learned", StringComparison.Ordinal))
+        results.Methods.Where(m => m.Method.Contains("learned", StringComparison.Ordinal) && !m.Method.Contains("shuffled", StringComparison.Ordinal))
             .OrderByDescending(m => m.ValAccuracyMean ?? double.NegativeInfinity)
             .FirstOrDefault();
 
@@ -67,6 +73,21 @@ public static class AccuracyTargets
             ? new TargetCheck(overTrivial, "trivialaugment not run", null)
             : new TargetCheck(overTrivial, $"{Points(learned.TestAccuracyMean - trivial.TestAccuracyMean)} pts",
                 learned.TestAccuracyMean >= trivial.TestAccuracyMean));
+
+        if (Find("learned-policy") is { } policy)
+        {
+            void Over(string target, MethodResult? other, string missing)
+            {
+                checks.Add(other is null
+                    ? new TargetCheck(target, missing, null)
+                    : new TargetCheck(target, $"{Points(policy.TestAccuracyMean - other.TestAccuracyMean)} pts over {other.Method}",
+                        (policy.TestAccuracyMean - other.TestAccuracyMean) * 100 >= PolicyMarginPoints));
+            }
+            var best = new[] { trivial, Find("randaugment") }.Where(m => m is not null).OrderByDescending(m => m!.TestAccuracyMean).FirstOrDefault();
+            Over("learned-policy ≥ max(TrivialAugment, RandAugment) + 0.5 pts", best, "neither trivialaugment nor randaugment run");
+            Over("learned-policy ≥ uniform-policy + 0.5 pts", Find("uniform-policy"), "uniform-policy not run");
+            Over("learned-policy ≥ its shuffled control + 0.5 pts", Find("learned-policy-shuffled"), "learned-policy-shuffled not run");
+        }
         return checks;
     }
 }
