@@ -135,6 +135,9 @@ public sealed class BenchSpeedCommand : Command<BenchSpeedCommand.Settings>
         Row("ratio K=1 exact", r => r.RatioK1Exact.ToString("F2", c) + "×");
         Row("ratio K=1 fd", r => r.RatioK1Fd.ToString("F2", c) + "×");
         Row("ratio K=2 exact", r => r.RatioK2Exact.ToString("F2", c) + "×");
+        Row("learned-policy step", r => r.LearnedPolicySampleMs.ToString("F1", c));
+        Row("… with policy update", r => r.LearnedPolicyUpdateMs.ToString("F1", c));
+        Row("ratio learned-policy", r => r.RatioLearnedPolicy.ToString("F2", c) + $"× (update every {r.LearnedPolicyUpdateEvery})");
         Row("images/s plain", r => r.ImagesPerSecondPlain.ToString("F0", c));
         Row("peak RSS (MiB)", r => r.PeakRssMb?.ToString("F0", c) ?? "-");
         Row("RSS growth (soak)", r => r.RssGrowthPercent is double g ? string.Create(c, $"{g:+0.0;-0.0}% / {r.SoakSteps} steps") : "-");

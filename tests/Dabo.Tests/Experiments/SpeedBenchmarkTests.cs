@@ -10,6 +10,7 @@ public class SpeedBenchmarkTests
     [
         "model", "batch", "steps", "plain_ms", "bilevel_k1_exact_ms", "bilevel_k1_fd_ms", "bilevel_k2_exact_ms",
         "ratio_k1_exact", "ratio_k1_fd", "images_per_second_plain", "peak_rss_mb", "rss_growth_percent",
+        "learned_policy_sample_ms", "learned_policy_update_ms", "ratio_learned_policy",
     ];
 
     private static SpeedBenchmarkOptions Tiny(int soakSteps = 0, bool profile = false) => new()
@@ -33,7 +34,7 @@ public class SpeedBenchmarkTests
         Assert.Equal("small-cnn", result.Model);
         Assert.Equal(4, result.Batch);
         Assert.Equal(2, result.Steps);
-        foreach (var value in new[] { result.PlainMs, result.BilevelK1ExactMs, result.BilevelK1FdMs, result.BilevelK2ExactMs, result.RatioK1Exact, result.RatioK1Fd, result.RatioK2Exact, result.ImagesPerSecondPlain })
+        foreach (var value in new[] { result.PlainMs, result.BilevelK1ExactMs, result.BilevelK1FdMs, result.BilevelK2ExactMs, result.RatioK1Exact, result.RatioK1Fd, result.RatioK2Exact, result.ImagesPerSecondPlain, result.LearnedPolicySampleMs, result.LearnedPolicyUpdateMs, result.RatioLearnedPolicy })
         {
             Assert.True(double.IsFinite(value) && value > 0, $"not finite and positive: {value}");
         }
@@ -42,7 +43,9 @@ public class SpeedBenchmarkTests
         Assert.Equal(SpeedBenchmark.FixedAugmentations.Count + 2, result.DataPath!.Count);
         Assert.All(result.DataPath, d => Assert.True(d.MillisecondsPerBatch > 0 && d.ImagesPerSecond > 0 && d.ShareOfPlainStep > 0, d.Name));
         Assert.Contains(result.DataPath, d => d.Name == "batch+trivialaugment");
-        Assert.Equal(["plain", "bilevel_k1_exact", "bilevel_k1_fd", "bilevel_k2_exact"], result.Phases!.Keys);
+        Assert.Equal(["plain", "bilevel_k1_exact", "bilevel_k1_fd", "bilevel_k2_exact", "learned_policy_sample", "learned_policy_update"], result.Phases!.Keys);
+        Assert.Contains(result.Phases["learned_policy_update"], p => p.Phase == "policy update" && p.Milliseconds > 0);
+        Assert.DoesNotContain(result.Phases["learned_policy_sample"], p => p.Phase == "policy update");
         Assert.Contains(result.Phases["bilevel_k1_exact"], p => p.Phase == "second-order backward" && p.Milliseconds > 0);
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(result));

@@ -51,6 +51,22 @@ public sealed record ModelSpeed
     [JsonPropertyName("bilevel_k2_exact_ms")]
     public required double BilevelK2ExactMs { get; init; }
 
+    /// <summary>Median ms of a learned-policy step that only samples and augments (default S = 2 slots).</summary>
+    [JsonPropertyName("learned_policy_sample_ms")]
+    public double LearnedPolicySampleMs { get; init; }
+
+    /// <summary>Median ms of a learned-policy step that also updates the policy (validation gradient, rewards, REINFORCE).</summary>
+    [JsonPropertyName("learned_policy_update_ms")]
+    public double LearnedPolicyUpdateMs { get; init; }
+
+    /// <summary>The default update interval n used for <see cref="RatioLearnedPolicy"/>.</summary>
+    [JsonPropertyName("learned_policy_update_every")]
+    public int LearnedPolicyUpdateEvery { get; init; } = 1;
+
+    /// <summary>A learned-policy step averaged over an update interval, over a plain step.</summary>
+    [JsonPropertyName("ratio_learned_policy")]
+    public double RatioLearnedPolicy => (LearnedPolicySampleMs + ((LearnedPolicyUpdateMs - LearnedPolicySampleMs) / Math.Max(1, LearnedPolicyUpdateEvery))) / PlainMs;
+
     /// <summary><see cref="BilevelK1ExactMs"/> / <see cref="PlainMs"/>.</summary>
     [JsonPropertyName("ratio_k1_exact")]
     public double RatioK1Exact => BilevelK1ExactMs / PlainMs;

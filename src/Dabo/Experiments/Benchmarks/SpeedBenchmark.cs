@@ -63,12 +63,14 @@ public sealed class SpeedBenchmark
         foreach (var model in _options.Models)
         {
             int steps = _options.StepsFor(model);
-            progress?.Report($"{model}: plain, bilevel K=1 exact, K=1 fd, K=2 exact (interleaved, {steps} timed steps each)");
+            progress?.Report($"{model}: plain, bilevel K=1 exact, K=1 fd, K=2 exact, learned-policy without and with an update (interleaved, {steps} timed steps each)");
             var (times, phases) = TimeModes(model, data, steps, cancellationToken);
             double plain = times[Mode.Plain];
             double exact = times[Mode.K1Exact];
             double fd = times[Mode.K1Fd];
             double k2 = times[Mode.K2Exact];
+            double sample = times[Mode.PolicySample];
+            double update = times[Mode.PolicyUpdate];
 
             IReadOnlyList<double>? soak = null;
             if (_options.SoakSteps > 0 && string.Equals(model, SmallCnn.RegistryName, StringComparison.OrdinalIgnoreCase))
@@ -88,6 +90,9 @@ public sealed class SpeedBenchmark
                 BilevelK1ExactMs = exact,
                 BilevelK1FdMs = fd,
                 BilevelK2ExactMs = k2,
+                LearnedPolicySampleMs = sample,
+                LearnedPolicyUpdateMs = update,
+                LearnedPolicyUpdateEvery = new TrainingConfig().PolicyUpdateEvery,
                 PeakRssMb = ProcessMemory.PeakResidentMegabytes(),
                 RssGrowthPercent = soak is { Count: >= 2 } ? 100.0 * (soak[^1] - soak[0]) / soak[0] : null,
                 SoakSteps = soak is null ? 0 : _options.SoakSteps,
@@ -106,6 +111,8 @@ public sealed class SpeedBenchmark
         K1Exact,
         K1Fd,
         K2Exact,
+        PolicySample,
+        PolicyUpdate,
     }
 
     private static string Label(Mode mode) => mode switch
@@ -113,7 +120,9 @@ public sealed class SpeedBenchmark
         Mode.Plain => "plain",
         Mode.K1Exact => "bilevel_k1_exact",
         Mode.K1Fd => "bilevel_k1_fd",
-        _ => "bilevel_k2_exact",
+        Mode.K2Exact => "bilevel_k2_exact",
+        Mode.PolicySample => "learned_policy_sample",
+        _ => "learned_policy_update",
     };
 
     // Everything one timed mode needs, built fresh (same seed) for each mode and disposed after it.
@@ -146,7 +155,14 @@ public sealed class SpeedBenchmark
         var config = new TrainingConfig
         {
             Model = modelName,
-            Augment = mode == Mode.Plain ? "none" : AugmenterKind,
+            Augment = mode switch
+            {
+                Mode.Plain => "none",
+                Mode.PolicySample or Mode.PolicyUpdate => "learned-policy",
+                _ => AugmenterKind,
+            },
+            // A learned-policy step that samples only (the update falls in the warm-up), or one that updates every time.
+            PolicyUpdateEvery = mode == Mode.PolicyUpdate ? 1 : 1_000_000,
             BatchSize = _options.BatchSize,
             Lr = Lr,
             Seed = _options.Seed,
@@ -178,6 +194,18 @@ public sealed class SpeedBenchmark
             };
         }
         var context = new StepContext(config, model, optimizer, Normalize, CPU, data, validation, new RunDirectory(Path.Combine(Path.GetTempPath(), "dabo-bench-unused")));
+        if (mode is Mode.PolicySample or Mode.PolicyUpdate)
+        {
+            return new Harness
+            {
+                Model = model,
+                Optimizer = optimizer,
+                Train = train,
+                Validation = validation,
+                Step = new Dabo.Training.Policy.LearnedPolicyStep(context, Dabo.Augmentation.Policies.UniformPolicy.DefaultSlots),
+                StepsPerUnit = 1,
+            };
+        }
         return new Harness
         {
             Model = model,
