@@ -39,7 +39,6 @@ public static class MixedOperations
         var groups = new List<int>?[operations.Count];
         List<int>? geometric = null;
         List<int>? blended = null;
-        List<int>? remapped = null;
         for (int i = 0; i < n; i++)
         {
             if (chosen[i] < 0 || chosen[i] >= operations.Count)
@@ -62,10 +61,6 @@ public static class MixedOperations
             else if (op.Degenerate is not null)
             {
                 (blended ??= []).Add(i);
-            }
-            else if (op.Lookup is not null)
-            {
-                (remapped ??= []).Add(i);
             }
             else
             {
@@ -91,10 +86,6 @@ public static class MixedOperations
         if (blended is not null)
         {
             Add(blended, Blend(images, operations, chosen, m, blended));
-        }
-        if (remapped is not null)
-        {
-            Add(remapped, Remap(images, operations, chosen, m, remapped));
         }
         for (int k = 0; k < operations.Count; k++)
         {
@@ -130,21 +121,6 @@ public static class MixedOperations
     }
 
     private static Tensor Index(IEnumerable<int> members) => tensor(members.Select(i => (long)i).ToArray());
-
-    // One gather for all remapped images: each operation's lookup tables go into one buffer first.
-    private static Tensor Remap(Tensor images, IReadOnlyList<Operation> operations, long[] chosen, double[] m, List<int> members)
-    {
-        using var scope = NewDisposeScope();
-        var group = images.index_select(0, Index(members));
-        var tables = empty([members.Count, group.shape[1], 256], dtype: ScalarType.Int64);
-        foreach (var (k, positions) in members.Select((image, position) => (Op: chosen[image], Position: position)).GroupBy(p => p.Op, p => p.Position).Select(g => (g.Key, g.ToList())))
-        {
-            var local = Index(positions);
-            var magnitudes = tensor(positions.Select(p => m[members[p]]).ToArray());
-            tables.index_copy_(0, local, operations[(int)k].Lookup!(group.index_select(0, local), magnitudes));
-        }
-        return PixelMaps.Apply(group, tables).MoveToOuterDisposeScope();
-    }
 
     // One blend for all enhance images: each operation's degenerate images go into one buffer first.
     private static Tensor Blend(Tensor images, IReadOnlyList<Operation> operations, long[] chosen, double[] m, List<int> members)

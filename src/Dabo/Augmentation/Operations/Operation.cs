@@ -56,13 +56,6 @@ public sealed record Operation(
     internal Func<Tensor, Tensor>? Degenerate { get; init; }
 
     /// <summary>
-    /// For the pixel remapping operations, the lookup table <c>[N, C, 256]</c> of each image and
-    /// channel (its <see cref="Apply"/> is then <see cref="PixelMaps.Apply"/> with it), so that a batch
-    /// mixing them is remapped in one pass.
-    /// </summary>
-    internal Func<Tensor, Tensor, Tensor>? Lookup { get; init; }
-
-    /// <summary>
     /// How the learned augmenters use the operation as a differentiable parameter, or null when
     /// they do not learn it.
     /// </summary>

@@ -51,31 +51,16 @@ public static class OperationTable
         Blended("sharpness", "blend with a 3×3 smoothed image; factor 1 + m", needsRgb: false, Enhance.SharpnessDegenerate),
         new("posterize", "keep the top bits of each value", "bits",
             new MagnitudeRange(8, 2, Integer: true), false, false, true, 8,
-            (x, m, p) => PixelMaps.Apply(x, PixelMaps.Posterize(x, m)))
-        {
-            Lookup = (x, m) => PixelMaps.Posterize(x, m),
-        },
+            (x, m, p) => PixelMaps.Posterize(x, m)),
         new("solarize", "invert values at or above the threshold", "threshold, fraction of 255",
             new MagnitudeRange(1, 0), false, false, true, 1.01,
-            (x, m, p) => PixelMaps.Apply(x, PixelMaps.Solarize(x, m)))
-        {
-            Lookup = (x, m) => PixelMaps.Solarize(x, m),
-        },
+            (x, m, p) => PixelMaps.Solarize(x, m)),
         new("autocontrast", "stretch each channel to the full range", "", null, false, false, true, null,
-            (x, m, p) => PixelMaps.Apply(x, PixelMaps.AutoContrast(x)))
-        {
-            Lookup = (x, m) => PixelMaps.AutoContrast(x),
-        },
+            (x, m, p) => PixelMaps.AutoContrast(x)),
         new("equalize", "equalize each channel's histogram", "", null, false, false, true, null,
-            (x, m, p) => PixelMaps.Apply(x, PixelMaps.Equalize(x)))
-        {
-            Lookup = (x, m) => PixelMaps.Equalize(x),
-        },
+            (x, m, p) => PixelMaps.Equalize(x)),
         new("invert", "255 − value (AutoAugment's policies use it)", "", null, false, false, false, null,
-            (x, m, p) => PixelMaps.Apply(x, PixelMaps.Invert(x)))
-        {
-            Lookup = (x, m) => PixelMaps.Invert(x),
-        },
+            (x, m, p) => PixelMaps.Invert(x)),
         Geometric("scale", "zoom about the centre; factor 1 + m", "factor change",
             new MagnitudeRange(0, 0.5), false, (v, ux, uy, h, w) => AffineSetting.Identity with { Scale = (float)(1 + v) },
             learned: LearnedOperation.Geometric("scale", "factor", 1, LearnedRange.ScaleChange, 3, (a, v) => a with { Scale = v })),
