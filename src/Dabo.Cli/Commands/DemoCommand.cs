@@ -7,7 +7,8 @@ namespace Dabo.Cli.Commands;
 
 /// <summary>
 /// <c>dabo demo</c>: the README's main job. On Fashion-MNIST with 1,000 training images it trains
-/// <c>none</c> and <c>learned-affine</c> with the same seed, prints a table and writes a report.
+/// <c>none</c>, <c>trivialaugment</c> and <c>learned-policy</c> with the same seed, prints a table and
+/// the verdict line, and writes a self-contained report.
 /// Finished runs are reused, so a second call only redraws the table.
 /// </summary>
 public sealed class DemoCommand : Command<DemoCommand.Settings>

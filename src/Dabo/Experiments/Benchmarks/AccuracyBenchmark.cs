@@ -7,7 +7,7 @@ namespace Dabo.Experiments.Benchmarks;
 
 /// <summary>
 /// <c>dabo bench accuracy</c>: runs each protocol as a resumable <see cref="Comparison"/> in
-/// <c>OUT/PROTOCOL</c> and writes <c>OUT/accuracy.md</c>, the tables the README shows.
+/// <c>OUT/PROTOCOL</c> and writes <c>OUT/accuracy.md</c>, the tables docs/results.md shows.
 /// </summary>
 public static class AccuracyBenchmark
 {

@@ -123,9 +123,9 @@ public static class HtmlReport
             html.Append(CultureInvariant($"<p class=\"note\">The best method's model could not be evaluated: {Html(e.Message)}</p>\n"));
             return;
         }
-        var e2 = result.Evaluation;
+        var evaluation = result.Evaluation;
         int k = result.ClassNames.Count;
-        var perClass = e2.PerClassAccuracy();
+        var perClass = evaluation.PerClassAccuracy();
         html.Append("<table class=\"confusion\">\n<tr><th>true \\ predicted</th>");
         for (int j = 0; j < k; j++)
         {
@@ -137,7 +137,7 @@ public static class HtmlReport
             html.Append(CultureInvariant($"<tr><td class=\"class\">{i} {Html(result.ClassNames[i])}</td>"));
             for (int j = 0; j < k; j++)
             {
-                long n = e2.Confusion[i, j];
+                long n = evaluation.Confusion[i, j];
                 html.Append(i == j ? CultureInvariant($"<td class=\"diagonal\">{n}</td>") : CultureInvariant($"<td>{n}</td>"));
             }
             string accuracy = double.IsNaN(perClass[i]) ? "–" : (100 * perClass[i]).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
@@ -145,7 +145,7 @@ public static class HtmlReport
         }
         html.Append(CultureInvariant($"""
             </table>
-            <p class="note">The method with the best mean test accuracy; its first seed's final model (<code>{Html(result.ModelFile)}</code>) evaluated once on the test split of <code>{Html(result.Dataset)}</code> when this report was written: accuracy {Percent(e2.Accuracy)} %. Rows: true class; columns: predicted class; the diagonal is correct.</p>
+            <p class="note">The method with the best mean test accuracy; its first seed's final model (<code>{Html(result.ModelFile)}</code>) evaluated once on the test split of <code>{Html(result.Dataset)}</code> when this report was written: accuracy {Percent(evaluation.Accuracy)} %. Rows: true class; columns: predicted class; the diagonal is correct.</p>
 
             """));
     }
