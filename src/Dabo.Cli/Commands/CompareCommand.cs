@@ -66,7 +66,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             var results = comparison.Run(settings.Observer(console), CommandLine.Current("compare"), cancel.Token);
             workers.ReportFailures();
-            ReportWriter.Write(results, output);
+            ReportWriter.Write(results, output, settings.CacheDir);
             Show(results);
             Console.WriteLine($"wrote {Path.Combine(output, "results.md")}, results.json and report.html");
             return 0;
@@ -105,12 +105,12 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         foreach (var r in results.Methods)
         {
             table.AddRow(Markup.Escape(r.Method), r.Seeds.ToString(CultureInfo.InvariantCulture),
-                $"{ResultsFiles.Percent(r.TestAccuracyMean)}±{ResultsFiles.Percent(r.TestAccuracyStd)}",
+                ResultsFiles.PercentMeanStd(r.TestAccuracyMean, r.TestAccuracyStd, r.Seeds, "±"),
                 r.ValAccuracyMean is double v ? ResultsFiles.Percent(v) : "–",
                 r.GainOverNone is double g ? (g * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "–",
                 r.WallSecondsMean.ToString("F0", CultureInfo.InvariantCulture),
                 r.WallSecondsTotal.ToString("F0", CultureInfo.InvariantCulture));
         }
-        AnsiConsole.Write(table.Caption("test: mean±std over seeds; vs none: percentage points"));
+        AnsiConsole.Write(table.Caption("test: mean±std over seeds (n/a: one seed); vs none: percentage points"));
     }
 }

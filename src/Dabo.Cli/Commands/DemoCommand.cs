@@ -7,7 +7,8 @@ namespace Dabo.Cli.Commands;
 
 /// <summary>
 /// <c>dabo demo</c>: the README's main job. On Fashion-MNIST with 1,000 training images it trains
-/// <c>none</c> and <c>learned-affine</c> with the same seed, prints a table and writes a report.
+/// <c>none</c>, <c>trivialaugment</c> and <c>learned-policy</c> with the same seed, prints a table and
+/// the verdict line, and writes a self-contained report.
 /// Finished runs are reused, so a second call only redraws the table.
 /// </summary>
 public sealed class DemoCommand : Command<DemoCommand.Settings>
@@ -83,7 +84,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             workers.ReportFailures();
             ReportWriter.Write(results, settings.Out);
             CompareCommand.Show(results);
-            Console.WriteLine(Verdict.Describe(results, TestImages(results)));
+            Console.WriteLine(Verdict.Describe(results, Verdict.TestImages(results)));
             var grids = methods.Select(m => Path.Combine(settings.Out, "runs", m, "seed-0", "augment.png")).Where(File.Exists);
             Console.WriteLine($"report: {Path.Combine(settings.Out, "report.html")}; augmentation grids: {string.Join(", ", grids)}");
             return 0;
@@ -93,17 +94,5 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             Console.Error.WriteLine("dabo: interrupted; run 'dabo demo' again to continue where it stopped");
             return 130;
         }
-    }
-
-    // The test split's size, from a finished run's summary (10,000 for Fashion-MNIST).
-    private static int TestImages(ComparisonResults results)
-    {
-        var summary = results.Methods.SelectMany(m => m.RunDirectories).Select(d => Path.Combine(d, "summary.json")).FirstOrDefault(File.Exists);
-        if (summary is null)
-        {
-            return 10_000;
-        }
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary));
-        return json.RootElement.TryGetProperty("test_images", out var n) ? n.GetInt32() : 10_000;
     }
 }

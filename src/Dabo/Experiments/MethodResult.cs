@@ -11,6 +11,7 @@ namespace Dabo.Experiments;
 /// <param name="WallSecondsTotal">Total wall time of all runs of the method (for a grid search: the whole search).</param>
 /// <param name="GainOverNone">Mean test accuracy minus that of <c>none</c>, when <c>none</c> was run.</param>
 /// <param name="RunDirectories">The run directories aggregated.</param>
+/// <param name="TestAccuracies">Test accuracy of each run's final model, in the order of <paramref name="RunDirectories"/> (null when not recorded).</param>
 public sealed record MethodResult(
     string Method,
     int Seeds,
@@ -21,7 +22,8 @@ public sealed record MethodResult(
     double WallSecondsMean,
     double WallSecondsTotal,
     double? GainOverNone,
-    IReadOnlyList<string> RunDirectories);
+    IReadOnlyList<string> RunDirectories,
+    IReadOnlyList<double>? TestAccuracies = null);
 
 /// <summary>The results of a comparison or grid search, as written to <c>results.json</c>.</summary>
 /// <param name="Dataset">Dataset.</param>

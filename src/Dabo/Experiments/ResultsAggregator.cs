@@ -32,7 +32,8 @@ public static class ResultsAggregator
                 wall.Average(),
                 totalSeconds is not null && totalSeconds.TryGetValue(method, out var total) ? total : wall.Sum(),
                 null,
-                summaries.Select(t => t.Dir).ToList()));
+                summaries.Select(t => t.Dir).ToList(),
+                test));
         }
         var none = results.FirstOrDefault(r => r.Method == "none");
         return none is null ? results : results.Select(r => r with { GainOverNone = r.TestAccuracyMean - none.TestAccuracyMean }).ToList();

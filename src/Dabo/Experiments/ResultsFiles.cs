@@ -12,6 +12,20 @@ public static class ResultsFiles
     /// <summary>Formats a fraction as a percentage with two decimals.</summary>
     public static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Mean ± sample standard deviation of fractions, in %: <c>91.23 ± 0.45</c>; with fewer than two seeds the
+    /// standard deviation is unknown, not zero: <c>91.23 ± n/a</c>.
+    /// </summary>
+    /// <param name="mean">Mean accuracy (fraction).</param>
+    /// <param name="std">Sample standard deviation (fraction).</param>
+    /// <param name="seeds">Number of runs behind the mean.</param>
+    /// <param name="separator">Text between mean and standard deviation.</param>
+    public static string PercentMeanStd(double mean, double std, int seeds, string separator = " ± ") =>
+        Percent(mean) + separator + (seeds < 2 ? NotApplicable : Percent(std));
+
+    /// <summary>What a standard deviation of one seed is shown as.</summary>
+    public const string NotApplicable = "n/a";
+
     /// <summary>The results as a Markdown table with the command line above it.</summary>
     public static string Markdown(ComparisonResults results)
     {
@@ -29,7 +43,7 @@ public static class ResultsFiles
             string gain = r.GainOverNone is double g ? (g * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "–";
             string val = r.ValAccuracyMean is double v ? Percent(v) : "–";
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Method} | {r.Seeds} | {Percent(r.TestAccuracyMean)} ± {Percent(r.TestAccuracyStd)} | {val} | {Percent(r.TestAccuracyAtBestValMean)} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
+                $"| {r.Method} | {r.Seeds} | {PercentMeanStd(r.TestAccuracyMean, r.TestAccuracyStd, r.Seeds)} | {val} | {Percent(r.TestAccuracyAtBestValMean)} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
         }
         return sb.ToString();
     }

@@ -34,6 +34,27 @@ public static class Verdict
         return $"{best.Method} {Points(best.TestAccuracyMean)} % beats {next.Method} {Points(next.TestAccuracyMean)} % by {Format(gap)} pts; {noise}; {call}";
     }
 
+    /// <summary>
+    /// The test split's size, from the <c>summary.json</c> of the first finished run of <paramref name="results"/>;
+    /// 10,000 (the Fashion-MNIST and CIFAR-10 test sets) when no run records it.
+    /// </summary>
+    public static int TestImages(ComparisonResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        foreach (string directory in results.Methods.SelectMany(m => m.RunDirectories))
+        {
+            var summary = new Training.RunDirectory(directory).LoadSummary();
+            if (summary is { TestImages: > 0 })
+            {
+                return summary.TestImages;
+            }
+        }
+        return DefaultTestImages;
+    }
+
+    /// <summary>Test split size assumed when no run records one.</summary>
+    public const int DefaultTestImages = 10_000;
+
     private static double Square(double x) => x * x;
 
     private static double Binomial(double p) => p * (1 - p);

@@ -5,8 +5,8 @@ namespace Dabo.Models;
 /// <summary>
 /// The small CNN without BatchNorm, convolutions with biases: conv3×3(32)-ReLU-maxpool2,
 /// conv3×3(64)-ReLU-maxpool2, conv3×3(128)-ReLU, global average pooling, linear — the network of the
-/// PyTorch peer script (../shared/bench/pt_bilevel_step.py), so that speed can be compared on the
-/// same model.
+/// PyTorch peer that <c>scripts/bench-pytorch.sh</c> times, so that speed can be compared on the
+/// same model (docs/speed.md).
 /// </summary>
 public sealed class SmallCnnNoBatchNorm : Classifier
 {

@@ -3,8 +3,9 @@ using Dabo.Data;
 namespace Dabo.Tests.Data;
 
 /// <summary>
-/// Integration tests on the two real datasets: Fashion-MNIST (installed by scripts/setup.sh) and
-/// ../shared/data/cifar10-jpg.tar.gz. They fail, never skip, when the data is missing.
+/// Integration tests on the two real datasets: Fashion-MNIST (installed by scripts/setup.sh) and the
+/// CIFAR-10 JPEG archive that the accuracy benchmark reads by default (<see cref="Dabo.Experiments.Benchmarks.AccuracyProtocol.SharedCifar10"/>,
+/// see docs/install.md). They fail, never skip, when the data is missing.
 /// </summary>
 public class RealDatasetTests
 {

@@ -38,6 +38,31 @@ public class ExperimentRunTests
     }
 
     [Fact]
+    public void Report_shows_the_confusion_matrix_of_the_best_methods_first_seed()
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var results = new Comparison(Config(dir.Combine("data")), ["none", "standard"], [0, 1], dir.Combine("cmp")).Run(null, "dabo compare test");
+        Dabo.Experiments.Reporting.HtmlReport.Write(results, dir.Combine("cmp"));
+        string html = File.ReadAllText(dir.Combine("cmp", "report.html"));
+
+        var best = results.Methods.MaxBy(m => m.TestAccuracyMean)!;
+        Assert.Contains($"<h2>Confusion matrix of {best.Method}</h2>", html, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(best.RunDirectories[0], "model.bin"), html, StringComparison.Ordinal);
+        var table = System.Text.RegularExpressions.Regex.Match(html, "<table class=\"confusion\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(table.Success, "no confusion matrix");
+        var rows = System.Text.RegularExpressions.Regex.Matches(table.Value, "<tr><td class=\"class\">.*?</tr>").Select(r => r.Value).ToList();
+        Assert.Equal(TrainingData.Classes, rows.Count);
+        long Count(string cell) => long.Parse(System.Text.RegularExpressions.Regex.Replace(cell, "<[^>]+>", ""), System.Globalization.CultureInfo.InvariantCulture);
+        var counts = rows.Select(r => System.Text.RegularExpressions.Regex.Matches(r, "<td(?: class=\"diagonal\")?>(\\d+)</td>").Select(m => Count(m.Groups[1].Value)).ToList()).ToList();
+        Assert.All(counts, c => Assert.Equal(TrainingData.Classes, c.Count));
+        Assert.Equal(80, counts.Sum(c => c.Sum())); // the whole test split
+        long correct = Enumerable.Range(0, TrainingData.Classes).Sum(i => counts[i][i]);
+        Assert.Equal(best.TestAccuracies![0], correct / 80.0, 6); // the seed-0 model's own test accuracy
+        Assert.Equal(TrainingData.Classes, System.Text.RegularExpressions.Regex.Matches(table.Value, "class=\"diagonal\"").Count);
+    }
+
+    [Fact]
     public void Grid_search_picks_by_validation_and_counts_every_run()
     {
         using var dir = new TempDirectory();
@@ -116,8 +141,15 @@ public class ExperimentRunTests
         Assert.Contains("learned-policy", output);
         Assert.Contains("trivialaugment", output);
         Assert.Contains("noise", output); // the verdict line
+        Assert.Contains("±n/a", output); // one seed: no standard deviation in the table
+        Assert.DoesNotContain("±0.00", output);
         Assert.True(File.Exists(dir.Combine("demo", "report.html")));
-        Assert.True(File.Exists(dir.Combine("demo", "results.md")));
+        Assert.Contains("± n/a", File.ReadAllText(dir.Combine("demo", "results.md")), StringComparison.Ordinal);
+        string report = File.ReadAllText(dir.Combine("demo", "report.html"));
+        Assert.Contains("<strong>Verdict:</strong>", report, StringComparison.Ordinal);
+        Assert.Contains("<table class=\"confusion\">", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("± 0.00", report, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("demo", "report")), "report.html should embed its images");
 
         string learnedRun = dir.Combine("demo", "runs", "learned-policy", "seed-0");
         (code, _, err) = CliRunner.Run("preview", "--run", learnedRun, "--images", "10", "--out", dir.Combine("preview.png"));

@@ -13,8 +13,20 @@ public partial class HtmlReportTests
     [GeneratedRegex("<td[^>]*>(.*?)</td>", RegexOptions.Singleline)]
     private static partial Regex Cell();
 
-    [GeneratedRegex("<img src=\"([^\"]+)\"")]
-    private static partial Regex ImageSource();
+    [GeneratedRegex("<img src=\"([^\"]+)\" data-image=\"([^\"]+)\"")]
+    private static partial Regex EmbeddedImage();
+
+    [GeneratedRegex("(?:src|href)=\"([^\"]*)\"")]
+    private static partial Regex Reference();
+
+    /// <summary>The images embedded in the page, by name, decoded from their <c>data:</c> URIs.</summary>
+    internal static List<(string Name, byte[] Png)> Images(string html) =>
+        [.. EmbeddedImage().Matches(html).Select(m =>
+        {
+            const string Prefix = "data:image/png;base64,";
+            Assert.StartsWith(Prefix, m.Groups[1].Value, StringComparison.Ordinal);
+            return (m.Groups[2].Value, Convert.FromBase64String(m.Groups[1].Value[Prefix.Length..]));
+        })];
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tag();
@@ -41,9 +53,9 @@ public partial class HtmlReportTests
         string output = WriteReport(temp, out _);
         string html = File.ReadAllText(Path.Combine(output, "report.html"));
 
-        Assert.Equal(["none", "2", "81.25 ± 1.25", "80.00", "80.75", "0.00", "42.0 s", "1 min 24 s"], Cells(html, "none"));
-        Assert.Equal(["learned-affine", "2", "83.75 ± 0.50", "80.00", "83.25", "+2.50", "1 min 24 s", "2 min 48 s"], Cells(html, "learned-affine"));
-        Assert.Equal(["&lt;b&gt;bold&lt;/b&gt; &amp; &quot;co&quot;", "1", "78.25 ± 0.00", "–", "77.75", "-3.00", "2 h 01 min", "2 h 01 min"],
+        Assert.Equal(["none", "2", "81.25 ± 1.25", "80.00, 82.50", "80.00", "80.75", "0.00", "42.0 s", "1 min 24 s"], Cells(html, "none"));
+        Assert.Equal(["learned-affine", "2", "83.75 ± 0.50", "83.50, 84.00", "80.00", "83.25", "+2.50", "1 min 24 s", "2 min 48 s"], Cells(html, "learned-affine"));
+        Assert.Equal(["&lt;b&gt;bold&lt;/b&gt; &amp; &quot;co&quot;", "1", "78.25 ± n/a", "78.25", "–", "77.75", "-3.00", "2 h 01 min", "2 h 01 min"],
             Cells(html, "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;co&quot;"));
         Assert.Contains("<strong>83.75 ± 0.50</strong>", html, StringComparison.Ordinal);
     }
@@ -64,54 +76,102 @@ public partial class HtmlReportTests
     }
 
     [Fact]
-    public void Every_referenced_image_is_a_non_blank_png_beside_the_page()
+    public void Every_image_is_a_non_blank_png_embedded_in_the_page()
     {
         using var temp = new TempDirectory();
         string output = WriteReport(temp, out _);
         string html = File.ReadAllText(Path.Combine(output, "report.html"));
-        var sources = ImageSource().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        var images = Images(html);
 
         // 3 learning-curve charts, 2 learned parameters of learned-affine, 3 augmentation grids.
-        Assert.Equal(8, sources.Count);
-        Assert.Equal(3, sources.Count(s => s.StartsWith("report/augment-", StringComparison.Ordinal)));
-        Assert.Equal(2, sources.Count(s => s.StartsWith("report/params-", StringComparison.Ordinal)));
-        foreach (string source in sources)
+        Assert.Equal(8, images.Count);
+        Assert.Equal(8, Regex.Matches(html, "<img ").Count);
+        Assert.Equal(3, images.Count(i => i.Name.StartsWith("augment-", StringComparison.Ordinal)));
+        Assert.Equal(2, images.Count(i => i.Name.StartsWith("params-", StringComparison.Ordinal)));
+        foreach (var (name, png) in images)
         {
-            Assert.False(Path.IsPathRooted(source), source);
-            string path = Path.Combine(output, source);
-            Assert.True(File.Exists(path), path);
-            byte[] bytes = File.ReadAllBytes(path);
-            Assert.True(bytes.Length > 4000, $"{source}: {bytes.Length} bytes");
-            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
-            Assert.True(LuminanceStd(bytes) > 10, $"{source} looks blank");
+            Assert.True(png.Length > 4000, $"{name}: {png.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+            Assert.True(LuminanceStd(png) > 10, $"{name} looks blank");
         }
     }
 
     [Fact]
-    public void Augmentation_grid_is_copied_byte_for_byte()
+    public void The_page_is_self_contained()
+    {
+        using var temp = new TempDirectory();
+        string output = WriteReport(temp, out _);
+        string html = File.ReadAllText(Path.Combine(output, "report.html"));
+
+        var references = Reference().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.StartsWith("data:", r, StringComparison.Ordinal));
+        Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.Equal(["report.html"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Augmentation_grid_is_embedded_byte_for_byte()
     {
         using var temp = new TempDirectory();
         string output = WriteReport(temp, out var results);
         byte[] original = File.ReadAllBytes(Path.Combine(results.Methods[1].RunDirectories[0], "augment.png"));
-        Assert.Equal(original, File.ReadAllBytes(Path.Combine(output, "report", "augment-1.png")));
+        var images = Images(File.ReadAllText(Path.Combine(output, "report.html")));
+        Assert.Equal(original, images.Single(i => i.Name == "augment-1.png").Png);
     }
 
     [Fact]
-    public void Rewriting_with_fewer_methods_removes_their_images_and_keeps_other_files()
+    public void Images_of_an_earlier_report_folder_are_removed_and_other_files_kept()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.Combine("out");
+        string folder = Path.Combine(output, HtmlReport.LegacyImageFolder);
+        Directory.CreateDirectory(folder);
+        string[] old = ["test-accuracy.png", "params-1-0.png", "augment-0.png", "policy-1-kl.png"];
+        foreach (string name in old)
+        {
+            File.WriteAllBytes(Path.Combine(folder, name), [1, 2, 3]);
+        }
+        string mine = Path.Combine(folder, "notes.png");
+        File.WriteAllBytes(mine, [1, 2, 3]);
+
+        HtmlReport.Write(SyntheticComparison.Create(temp.Combine("runs")), output);
+
+        Assert.All(old, name => Assert.False(File.Exists(Path.Combine(folder, name)), name));
+        Assert.True(File.Exists(mine));
+        Assert.Empty(Directory.EnumerateFiles(output, "*.tmp", SearchOption.AllDirectories));
+
+        File.Delete(mine);
+        HtmlReport.Write(SyntheticComparison.Create(temp.Combine("runs")), output);
+        Assert.False(Directory.Exists(folder)); // emptied: gone
+    }
+
+    [Fact]
+    public void Verdict_line_comes_first()
     {
         using var temp = new TempDirectory();
         string output = WriteReport(temp, out var results);
-        string mine = Path.Combine(output, "report", "notes.png");
-        File.WriteAllBytes(mine, [1, 2, 3]);
-        Assert.True(File.Exists(Path.Combine(output, "report", "params-1-0.png")));
+        string html = File.ReadAllText(Path.Combine(output, "report.html"));
 
-        HtmlReport.Write(results with { Methods = [results.Methods[0]] }, output);
+        var verdict = Regex.Match(html, "<p class=\"verdict\"><strong>Verdict:</strong> (.*?)</p>");
+        Assert.True(verdict.Success, "no verdict line");
+        // The synthetic summaries record no test-set size: 10,000 is assumed.
+        Assert.Equal(ReportFormat.Html(Verdict.Describe(results, 10_000)), verdict.Groups[1].Value);
+        Assert.StartsWith("learned-affine 83.75 % beats none 81.25 % by 2.50 pts", verdict.Groups[1].Value, StringComparison.Ordinal);
+        Assert.True(verdict.Index < html.IndexOf("<h2>", StringComparison.Ordinal), "the verdict is not above the first section");
+    }
 
-        Assert.False(File.Exists(Path.Combine(output, "report", "params-1-0.png")));
-        Assert.False(File.Exists(Path.Combine(output, "report", "augment-1.png")));
-        Assert.True(File.Exists(Path.Combine(output, "report", "augment-0.png")));
-        Assert.True(File.Exists(mine));
-        Assert.Empty(Directory.EnumerateFiles(output, "*.tmp", SearchOption.AllDirectories));
+    [Fact]
+    public void Without_a_model_the_confusion_matrix_is_a_note()
+    {
+        using var temp = new TempDirectory();
+        string html = File.ReadAllText(Path.Combine(WriteReport(temp, out _), "report.html"));
+
+        Assert.Contains("<h2>Confusion matrix of learned-affine</h2>", html, StringComparison.Ordinal); // best by mean test accuracy
+        Assert.Contains("could not be evaluated", html, StringComparison.Ordinal);
+        Assert.Contains("model.bin", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<table class=\"confusion\">", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,7 +183,7 @@ public partial class HtmlReportTests
         HtmlReport.Write(results, temp.Combine("out"));
         string html = File.ReadAllText(temp.Combine("out", "report.html"));
 
-        Assert.Equal(["ghost", "1", "50.00 ± 0.00", "–", "50.00", "–", "1.0 s", "1.0 s"], Cells(html, "ghost"));
+        Assert.Equal(["ghost", "1", "50.00 ± n/a", "–", "–", "50.00", "–", "1.0 s", "1.0 s"], Cells(html, "ghost"));
         Assert.Contains("no run recorded it", html, StringComparison.Ordinal);
         Assert.Contains("ghost: no <code>augment.png</code>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);

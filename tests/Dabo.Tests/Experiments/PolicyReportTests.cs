@@ -15,9 +15,6 @@ public partial class PolicyReportTests
     [GeneratedRegex("<td([^>]*)>(.*?)</td>", RegexOptions.Singleline)]
     private static partial Regex Cell();
 
-    [GeneratedRegex("<img src=\"([^\"]+)\"")]
-    private static partial Regex ImageSource();
-
     private static string WriteReport(TempDirectory temp)
     {
         var results = SyntheticPolicyRuns.Create(temp.Combine("runs"));
@@ -44,16 +41,15 @@ public partial class PolicyReportTests
         using var temp = new TempDirectory();
         string output = WriteReport(temp);
         string html = File.ReadAllText(Path.Combine(output, "report.html"));
-        var sources = ImageSource().Matches(html).Select(m => m.Groups[1].Value).Where(s => s.StartsWith("report/policy-", StringComparison.Ordinal)).ToList();
+        var charts = HtmlReportTests.Images(html).Where(i => i.Name.StartsWith("policy-", StringComparison.Ordinal)).ToList();
 
         // Method 1 (learned-policy) has 2 slots: one chart each, and one of KL and entropy; none has no policy.
-        Assert.Equal(["report/policy-1-0.png", "report/policy-1-1.png", "report/policy-1-kl.png"], sources);
+        Assert.Equal(["policy-1-0.png", "policy-1-1.png", "policy-1-kl.png"], charts.Select(c => c.Name));
         Assert.Contains("<h2>Learned policies</h2>", html, StringComparison.Ordinal);
-        foreach (string source in sources)
+        foreach (var (name, bytes) in charts)
         {
-            byte[] bytes = File.ReadAllBytes(Path.Combine(output, source));
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
-            Assert.True(HtmlReportTests.LuminanceStd(bytes) > 10, $"{source} looks blank");
+            Assert.True(HtmlReportTests.LuminanceStd(bytes) > 10, $"{name} looks blank");
         }
     }
 
@@ -93,9 +89,11 @@ public partial class PolicyReportTests
         string html = File.ReadAllText(Path.Combine(output, "report.html"));
 
         Assert.Equal(["identity", "rotate", "equalize", "posterize"], PolicyRows(html).Select(r => r.Operation));
-        foreach (string chart in new[] { "policy-1-0.png", "policy-1-1.png", "policy-1-kl.png" })
+        var charts = HtmlReportTests.Images(html).Where(i => i.Name.StartsWith("policy-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["policy-1-0.png", "policy-1-1.png", "policy-1-kl.png"], charts.Select(c => c.Name));
+        foreach (var (name, bytes) in charts)
         {
-            Assert.True(HtmlReportTests.LuminanceStd(File.ReadAllBytes(Path.Combine(output, "report", chart))) > 10, chart);
+            Assert.True(HtmlReportTests.LuminanceStd(bytes) > 10, name);
         }
     }
 
@@ -106,13 +104,13 @@ public partial class PolicyReportTests
         var results = SyntheticPolicyRuns.Create(temp.Combine("runs"));
         string output = temp.Combine("out");
         HtmlReport.Write(results, output);
-        Assert.True(File.Exists(Path.Combine(output, "report", "policy-1-kl.png")));
+        Assert.Contains(HtmlReportTests.Images(File.ReadAllText(Path.Combine(output, "report.html"))), i => i.Name == "policy-1-kl.png");
 
         HtmlReport.Write(results with { Methods = [results.Methods[0]] }, output);
 
         string html = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.DoesNotContain("Learned policies", html, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(output, "report"), "policy-*.png"));
+        Assert.DoesNotContain(HtmlReportTests.Images(html), i => i.Name.StartsWith("policy-", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -48,7 +48,17 @@ public class ResultsAggregatorTests
         Assert.Equal(32, l.WallSecondsMean, 10);
         Assert.Equal(64, l.WallSecondsTotal, 10);
         Assert.Equal(0.0, results[0].GainOverNone!.Value, 10);
+        Assert.Equal([0.84, 0.88], l.TestAccuracies!); // per seed, the unfinished run left out
+        Assert.Equal([0.80, 0.82], results[0].TestAccuracies!);
     }
+
+    [Theory]
+    [InlineData(1, " ± ", "81.23 ± n/a")]
+    [InlineData(2, " ± ", "81.23 ± 0.45")]
+    [InlineData(1, "±", "81.23±n/a")]
+    [InlineData(3, "±", "81.23±0.45")]
+    public void Standard_deviation_of_one_seed_is_not_applicable(int seeds, string separator, string expected) =>
+        Assert.Equal(expected, ResultsFiles.PercentMeanStd(0.8123, 0.0045, seeds, separator));
 
     [Fact]
     public void Markdown_table_has_one_row_per_method()
@@ -56,7 +66,8 @@ public class ResultsAggregatorTests
         using var dir = new TempDirectory();
         var methods = ResultsAggregator.Aggregate([new("none", [FakeRun(dir, "none", 0, 0.8, 0.8, 10)]), new("standard", [FakeRun(dir, "standard", 0, 0.8123, 0.8, 11)])]);
         var md = ResultsFiles.Markdown(new ComparisonResults("fashion-mnist", "small-cnn", 3, 1000, methods, "dabo compare ...", ResultsFiles.Versions(), "today"));
-        Assert.Contains("| standard | 1 | 81.23 ± 0.00 |", md);
+        Assert.Contains("| standard | 1 | 81.23 ± n/a |", md); // one seed: no standard deviation, not zero
+        Assert.DoesNotContain("± 0.00", md);
         Assert.Contains("+1.23", md);
         Assert.Contains("dabo compare ...", md);
     }

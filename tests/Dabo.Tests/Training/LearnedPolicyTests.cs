@@ -207,7 +207,7 @@ public class LearnedPolicyTests
         // Glyphs shifted by up to ±4 of 16 pixels in training and validation alike: small shifts
         // mimic the data, shifts of half the canvas push a glyph out. The translations' mean
         // magnitude (uniform prior: 0.5 of the size) must fall; the total probability of
-        // translation does not reliably rise (see the learned-policy notes in the README).
+        // translation does not reliably rise (see the learned-policy notes in docs/usage.md and docs/results.md).
         var policy = GlyphPolicy(maxTrainShift: 4);
         var p = policy.Slots[0].Probabilities;
         var magnitudes = policy.Slots[0].MeanMagnitudes;

@@ -5,7 +5,7 @@ namespace Dabo.Augmentation.Operations;
 /// <summary>
 /// Runs a block with one libtorch intra-op thread and restores the caller's setting afterwards.
 /// The operations of a policy are many small kernels on a few images each; handing each of them to
-/// a thread team costs more than it saves (see the data-path table in the README).
+/// a thread team costs more than it saves (see the data-path table in docs/speed.md).
 /// </summary>
 /// <remarks>The thread count is process-wide: two trainers in one process would slow each other down while one augments, but compute the same.</remarks>
 internal readonly struct SingleThreaded : IDisposable

@@ -7,7 +7,7 @@ namespace Dabo.Experiments.Benchmarks;
 
 /// <summary>
 /// <c>dabo bench accuracy</c>: runs each protocol as a resumable <see cref="Comparison"/> in
-/// <c>OUT/PROTOCOL</c> and writes <c>OUT/accuracy.md</c>, the tables the README shows.
+/// <c>OUT/PROTOCOL</c> and writes <c>OUT/accuracy.md</c>, the tables docs/results.md shows.
 /// </summary>
 public static class AccuracyBenchmark
 {
@@ -32,7 +32,7 @@ public static class AccuracyBenchmark
                 Waiting = waiting,
             };
             var results = comparison.Run(observer, command, cancellationToken);
-            Reporting.HtmlReport.Write(results, Path.Combine(directory, protocol.Name));
+            Reporting.HtmlReport.Write(results, Path.Combine(directory, protocol.Name), cacheDirectory);
             all.Add((protocol, results));
             AtomicFile.WriteAllText(Path.Combine(directory, "accuracy.md"), Markdown(all, command));
         }
@@ -56,7 +56,7 @@ public static class AccuracyBenchmark
             {
                 string gain = r.GainOverNone is double g ? (g * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "–";
                 string val = r.ValAccuracyMean is double v ? ResultsFiles.Percent(v) : "–";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {ResultsFiles.Percent(r.TestAccuracyMean)} ± {ResultsFiles.Percent(r.TestAccuracyStd)} | {val} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {ResultsFiles.PercentMeanStd(r.TestAccuracyMean, r.TestAccuracyStd, r.Seeds)} | {val} | {gain} | {r.WallSecondsMean:F0} | {r.WallSecondsTotal:F0} |");
             }
             var checks = AccuracyTargets.Check(results);
             if (checks.Count > 0)

@@ -7,36 +7,42 @@ using static Dabo.Experiments.Reporting.ReportFormat;
 namespace Dabo.Experiments.Reporting;
 
 /// <summary>
-/// Writes the report of a comparison: <c>report.html</c> in the output directory, and beside it in
-/// <c>report/</c> the PNG charts (test and validation accuracy, training loss, learned parameters, learned
-/// policies) and a copy of each method's <c>augment.png</c>. The page references the images relatively, so the
-/// directory can be moved or archived as a whole. Every file is written atomically, the images before the page.
+/// Writes the report of a comparison: one self-contained <c>report.html</c> in the output directory, with
+/// its images (test and validation accuracy, training loss, learned parameters, learned policies, each
+/// method's <c>augment.png</c>) embedded as base64 <c>data:</c> URIs, so the page can be mailed or attached
+/// as it is. At the top it states the <see cref="Verdict"/>; the results table shows each seed's test
+/// accuracy; and the best method (by mean test accuracy) gets the confusion matrix of its first seed's
+/// model on the test split. The page is written atomically.
 /// </summary>
 public static class HtmlReport
 {
     /// <summary>File name of the page inside the output directory.</summary>
     public const string PageFile = "report.html";
 
-    /// <summary>Folder of the images, beside the page.</summary>
-    public const string ImageFolder = "report";
+    /// <summary>Folder beside the page where earlier versions wrote the images; a report removes the images it finds there.</summary>
+    public const string LegacyImageFolder = "report";
 
-    /// <summary>Writes <c>report.html</c> and its images for <paramref name="results"/> into <paramref name="outputDirectory"/>.</summary>
-    public static void Write(ComparisonResults results, string outputDirectory)
+    /// <summary>Writes <c>report.html</c> for <paramref name="results"/> into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="results">A finished comparison.</param>
+    /// <param name="outputDirectory">Where the page goes.</param>
+    /// <param name="cacheDirectory">Decoded-image cache used to evaluate the best method's model (null: the default).</param>
+    public static void Write(ComparisonResults results, string outputDirectory, string? cacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         var methods = results.Methods.Select(MethodRuns.Load).ToList();
-        var images = new ImageWriter(Path.Combine(outputDirectory, ImageFolder));
+        var images = new ImageWriter(outputDirectory);
         var html = new StringBuilder();
         Header(html, results);
         ResultsTable(html, results);
+        ConfusionMatrix(html, results, cacheDirectory);
         LearningCurves(html, methods, images);
         LearnedParameters(html, methods, images);
         PolicySection.Append(html, methods, images);
         AugmentationGrids(html, methods, images);
         html.Append("</body>\n</html>\n");
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, PageFile), html.ToString());
-        images.RemoveStale();
+        images.RemoveLegacyFolder();
     }
 
     private static void Header(StringBuilder html, ComparisonResults r)
@@ -55,6 +61,7 @@ public static class HtmlReport
             <body>
             <h1>{Html(title)}</h1>
             <p class="meta">{Html(r.Date)} · {Integer(r.Epochs)} epochs · {trainSize} · {Integer(r.Methods.Count)} methods</p>
+            <p class="verdict"><strong>Verdict:</strong> {Html(Verdict.Describe(r, Verdict.TestImages(r)))}</p>
             <h2>Command</h2>
             <pre>{Html(r.Command)}</pre>
 
@@ -75,25 +82,72 @@ public static class HtmlReport
         html.Append("""
             <h2>Results</h2>
             <table class="results">
-            <tr><th>method</th><th>seeds</th><th>test accuracy (%)</th><th>validation accuracy (%)</th><th>test accuracy at best validation epoch (%)</th><th>gain over none (pp)</th><th>wall time per run</th><th>wall time total</th></tr>
+            <tr><th>method</th><th>seeds</th><th>test accuracy (%)</th><th>test accuracy per seed (%)</th><th>validation accuracy (%)</th><th>test accuracy at best validation epoch (%)</th><th>gain over none (pp)</th><th>wall time per run</th><th>wall time total</th></tr>
 
             """);
         double best = r.Methods.Count > 0 ? r.Methods.Max(m => m.TestAccuracyMean) : double.NaN;
         for (int i = 0; i < r.Methods.Count; i++)
         {
             var m = r.Methods[i];
-            string test = PercentMeanStd(m.TestAccuracyMean, m.TestAccuracyStd);
+            string test = PercentMeanStd(m.TestAccuracyMean, m.TestAccuracyStd, m.Seeds);
+            string perSeed = m.TestAccuracies is { Count: > 0 } each ? string.Join(", ", each.Select(Percent)) : "–";
             string testCell = m.TestAccuracyMean == best ? $"<strong>{test}</strong>" : test;
             html.Append(CultureInvariant($"""
-                <tr><td class="method"><span class="swatch" style="background:{ReportCharts.CssColor(i)}"></span>{Html(m.Method)}</td><td>{Integer(m.Seeds)}</td><td>{testCell}</td><td>{Optional(m.ValAccuracyMean, Percent)}</td><td>{Percent(m.TestAccuracyAtBestValMean)}</td><td>{Optional(m.GainOverNone, PercentagePoints)}</td><td>{Duration(m.WallSecondsMean)}</td><td>{Duration(m.WallSecondsTotal)}</td></tr>
+                <tr><td class="method"><span class="swatch" style="background:{ReportCharts.CssColor(i)}"></span>{Html(m.Method)}</td><td>{Integer(m.Seeds)}</td><td>{testCell}</td><td class="seeds">{perSeed}</td><td>{Optional(m.ValAccuracyMean, Percent)}</td><td>{Percent(m.TestAccuracyAtBestValMean)}</td><td>{Optional(m.GainOverNone, PercentagePoints)}</td><td>{Duration(m.WallSecondsMean)}</td><td>{Duration(m.WallSecondsTotal)}</td></tr>
 
                 """));
         }
         html.Append("""
             </table>
-            <p class="note">Accuracies of the final models, mean ± sample standard deviation over seeds. The best validation epoch is chosen on validation accuracy only; the test split never selects anything. Gain: mean test accuracy minus that of <code>none</code>, in percentage points.</p>
+            <p class="note">Accuracies of the final models, mean ± sample standard deviation over seeds (n/a with one seed), and each seed's in the order of the seeds. The best validation epoch is chosen on validation accuracy only; the test split never selects anything. Gain: mean test accuracy minus that of <code>none</code>, in percentage points.</p>
 
             """);
+    }
+
+    private static void ConfusionMatrix(StringBuilder html, ComparisonResults r, string? cacheDirectory)
+    {
+        var best = r.Methods.Where(m => m.RunDirectories.Count > 0).MaxBy(m => m.TestAccuracyMean);
+        if (best is null)
+        {
+            return;
+        }
+        string run = best.RunDirectories[0];
+        html.Append(CultureInvariant($"<h2>Confusion matrix of {Html(best.Method)}</h2>\n"));
+        RunEvaluationResult result;
+        try
+        {
+            result = RunEvaluation.Evaluate(run, cacheDirectory: cacheDirectory);
+        }
+        catch (Exception e) when (e is DaboException or IOException or UnauthorizedAccessException)
+        {
+            html.Append(CultureInvariant($"<p class=\"note\">The best method's model could not be evaluated: {Html(e.Message)}</p>\n"));
+            return;
+        }
+        var evaluation = result.Evaluation;
+        int k = result.ClassNames.Count;
+        var perClass = evaluation.PerClassAccuracy();
+        html.Append("<table class=\"confusion\">\n<tr><th>true \\ predicted</th>");
+        for (int j = 0; j < k; j++)
+        {
+            html.Append(CultureInvariant($"<th title=\"{Html(result.ClassNames[j])}\">{j}</th>"));
+        }
+        html.Append("<th>accuracy (%)</th></tr>\n");
+        for (int i = 0; i < k; i++)
+        {
+            html.Append(CultureInvariant($"<tr><td class=\"class\">{i} {Html(result.ClassNames[i])}</td>"));
+            for (int j = 0; j < k; j++)
+            {
+                long n = evaluation.Confusion[i, j];
+                html.Append(i == j ? CultureInvariant($"<td class=\"diagonal\">{n}</td>") : CultureInvariant($"<td>{n}</td>"));
+            }
+            string accuracy = double.IsNaN(perClass[i]) ? "–" : (100 * perClass[i]).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            html.Append(CultureInvariant($"<td>{accuracy}</td></tr>\n"));
+        }
+        html.Append(CultureInvariant($"""
+            </table>
+            <p class="note">The method with the best mean test accuracy; its first seed's final model (<code>{Html(result.ModelFile)}</code>) evaluated once on the test split of <code>{Html(result.Dataset)}</code> when this report was written: accuracy {Percent(evaluation.Accuracy)} %. Rows: true class; columns: predicted class; the diagonal is correct.</p>
+
+            """));
     }
 
     private static void LearningCurves(StringBuilder html, List<MethodRuns> methods, ImageWriter images)
@@ -121,9 +175,9 @@ public static class HtmlReport
             html.Append($"<p class=\"note\">{Html(title)}: no run recorded it.</p>\n");
             return;
         }
-        string src = images.Write(file, ReportCharts.Lines(title, yLabel, series, legendAt));
+        string src = images.Attributes(file, ReportCharts.Lines(title, yLabel, series, legendAt));
         html.Append(CultureInvariant($"""
-            <figure><img src="{src}" width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(title)}"><figcaption>{Html(caption)}</figcaption></figure>
+            <figure><img {src} width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(title)}"><figcaption>{Html(caption)}</figcaption></figure>
 
             """));
     }
@@ -145,8 +199,8 @@ public static class HtmlReport
             {
                 var parameter = parameters[p];
                 string title = $"{method.Result.Method}: {parameter.Name}";
-                string src = images.Write(CultureInvariant($"params-{index}-{p}.png"), ReportCharts.Parameter(title, parameter, index));
-                html.Append(CultureInvariant($"""<img src="{src}" width="{ReportCharts.SmallWidth}" height="{ReportCharts.SmallHeight}" alt="{Html(title)}">""")).Append('\n');
+                string src = images.Attributes(CultureInvariant($"params-{index}-{p}.png"), ReportCharts.Parameter(title, parameter, index));
+                html.Append(CultureInvariant($"""<img {src} width="{ReportCharts.SmallWidth}" height="{ReportCharts.SmallHeight}" alt="{Html(title)}">""")).Append('\n');
             }
             html.Append("</div>\n");
         }
@@ -164,10 +218,10 @@ public static class HtmlReport
                 continue;
             }
             byte[] png = File.ReadAllBytes(run.AugmentImageFile);
-            string src = images.Write(CultureInvariant($"augment-{i}.png"), png);
+            string src = images.Attributes(CultureInvariant($"augment-{i}.png"), png);
             string size = PngSize(png) is (int w, int h) ? DisplaySize(w, h) : "";
             html.Append(CultureInvariant($"""
-                <figure class="grid"><img src="{src}"{size} alt="{Html(method.Result.Method)}: augmented training images"><figcaption><strong>{Html(method.Result.Method)}</strong> — originals (top) and augmented (bottom), <code>{Html(run.AugmentImageFile)}</code></figcaption></figure>
+                <figure class="grid"><img {src}{size} alt="{Html(method.Result.Method)}: augmented training images"><figcaption><strong>{Html(method.Result.Method)}</strong> — originals (top) and augmented (bottom), <code>{Html(run.AugmentImageFile)}</code></figcaption></figure>
 
                 """));
         }
@@ -229,6 +283,10 @@ public static class HtmlReport
         table.policy td.unit { color: #555; }
         table.policy .slot { border-left: 1px solid #d0d7de; }
         table.policy th[colspan] { text-align: center; }
+        .verdict { font-size: 1.05em; background: #f6f8fa; border-left: 4px solid #0969da; padding: 0.5em 0.9em; }
+        table.confusion td { font-variant-numeric: tabular-nums; }
+        table.confusion td.diagonal { font-weight: 700; background: #dcf5e3; }
+        table.results td.seeds { color: #555; }
         .suppressed { background: #fde2e1; color: #8a1c14; }
         .favoured { background: #dcf5e3; color: #135c2a; }
 

@@ -1,23 +1,30 @@
-using Dabo.IO;
-
 namespace Dabo.Experiments.Reporting;
 
-/// <summary>Writes the report's images into its image folder and remembers them, so that images of an earlier report that this one no longer uses can be removed.</summary>
-internal sealed class ImageWriter(string folder)
+/// <summary>
+/// Embeds the report's images in the page as base64 <c>data:</c> URIs, so that <c>report.html</c> is one
+/// self-contained file; and removes the image folder that reports of earlier versions wrote beside the page.
+/// </summary>
+internal sealed class ImageWriter(string outputDirectory)
 {
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
 
-    /// <summary>Writes <paramref name="png"/> atomically as <paramref name="file"/>; returns its path relative to the page.</summary>
-    public string Write(string file, byte[] png)
+    /// <summary>Names of the images embedded so far, in order.</summary>
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>The <c>src</c> and <c>data-image</c> attributes of an <c>&lt;img&gt;</c> showing <paramref name="png"/>, named <paramref name="name"/>.</summary>
+    public string Attributes(string name, byte[] png)
     {
-        AtomicFile.Write(Path.Combine(folder, file), s => s.Write(png));
-        _written.Add(file);
-        return $"{HtmlReport.ImageFolder}/{file}";
+        _names.Add(name);
+        return $"src=\"data:image/png;base64,{Convert.ToBase64String(png)}\" data-image=\"{ReportFormat.Html(name)}\"";
     }
 
-    /// <summary>Deletes PNGs of the report's own naming that this report did not write.</summary>
-    public void RemoveStale()
+    /// <summary>
+    /// Deletes the PNGs of the report's own naming in the <c>report/</c> folder that earlier versions wrote
+    /// (the page no longer uses them), and the folder when nothing else is left in it.
+    /// </summary>
+    public void RemoveLegacyFolder()
     {
+        string folder = Path.Combine(outputDirectory, HtmlReport.LegacyImageFolder);
         if (!Directory.Exists(folder))
         {
             return;
@@ -28,10 +35,14 @@ internal sealed class ImageWriter(string folder)
             string name = Path.GetFileName(path);
             bool ours = own.Contains(name) || name.StartsWith("params-", StringComparison.Ordinal) || name.StartsWith("augment-", StringComparison.Ordinal)
                 || name.StartsWith("policy-", StringComparison.Ordinal);
-            if (ours && !_written.Contains(name))
+            if (ours)
             {
                 File.Delete(path);
             }
+        }
+        if (!Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
         }
     }
 }

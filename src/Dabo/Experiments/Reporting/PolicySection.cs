@@ -32,12 +32,12 @@ internal static class PolicySection
             for (int s = 0; s < history.Slots.Count; s++)
             {
                 string title = Invariant($"{name}: slot {s + 1}, operation probabilities");
-                string src = images.Write(Invariant($"policy-{index}-{s}.png"), ReportCharts.PolicyProbabilities(title, history.Slots[s], history.Prior(s)));
-                html.Append(Invariant($"""<img src="{src}" width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(title)}">""")).Append('\n');
+                string src = images.Attributes(Invariant($"policy-{index}-{s}.png"), ReportCharts.PolicyProbabilities(title, history.Slots[s], history.Prior(s)));
+                html.Append(Invariant($"""<img {src} width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(title)}">""")).Append('\n');
             }
             string klTitle = $"{name}: KL to the prior and entropy";
-            string klSrc = images.Write(Invariant($"policy-{index}-kl.png"), ReportCharts.PolicyDivergence(klTitle, history.Kl, history.Entropy, history.PriorEntropy));
-            html.Append(Invariant($"""<img src="{klSrc}" width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(klTitle)}">""")).Append('\n');
+            string klSrc = images.Attributes(Invariant($"policy-{index}-kl.png"), ReportCharts.PolicyDivergence(klTitle, history.Kl, history.Entropy, history.PriorEntropy));
+            html.Append(Invariant($"""<img {klSrc} width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(klTitle)}">""")).Append('\n');
             html.Append("</div>\n");
             Table(html, runs.Select(r => r.History.Final).ToList(), history.Final.Signal);
         }

@@ -14,8 +14,8 @@ internal static class ReportFormat
     /// <summary>A fraction as a percentage with 2 decimals: 0.91234 → <c>91.23</c>.</summary>
     public static string Percent(double fraction) => ResultsFiles.Percent(fraction);
 
-    /// <summary>Mean ± std of fractions, in %: <c>91.23 ± 0.45</c>.</summary>
-    public static string PercentMeanStd(double mean, double std) => $"{Percent(mean)} ± {Percent(std)}";
+    /// <summary>Mean ± std of fractions, in %: <c>91.23 ± 0.45</c>, or <c>91.23 ± n/a</c> for one seed.</summary>
+    public static string PercentMeanStd(double mean, double std, int seeds) => ResultsFiles.PercentMeanStd(mean, std, seeds);
 
     /// <summary>A difference of fractions in signed percentage points: <c>+1.20</c>, <c>-0.35</c>, <c>0.00</c>.</summary>
     public static string PercentagePoints(double difference) =>

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dabo.Tests.Training;
+using Dabo.Training;
+
+namespace Dabo.Tests.Docs;
+
+/// <summary>
+/// The README's "Use from C#" example, run on a tiny generated dataset. The example's lines must appear in
+/// <see cref="The_use_from_csharp_example_trains_and_reads_its_files"/> in the same order, with the
+/// substitutions of <see cref="ForTheTest"/> (the data, a short run and a temporary run directory).
+/// </summary>
+[Collection("global-rng")]
+public partial class ReadmeExampleTests
+{
+    [GeneratedRegex("## Use from C#.*?```csharp\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex Example();
+
+    /// <summary>README text → what the test runs instead.</summary>
+    private static readonly (string Readme, string Test)[] ForTheTest =
+    [
+        ("Dataset = \"fashion-mnist\", TrainSize = 1000, Epochs = 200,", "Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16,"),
+        ("File.ReadAllText(\"runs/x/policy.json\")", "File.ReadAllText(Path.Combine(run, \"policy.json\"))"),
+        ("\"runs/x\"", "run"),
+    ];
+
+    /// <summary>Stands in for <see cref="System.Console"/> in the example, so the test reads what it printed.</summary>
+    private static class Console
+    {
+        public static List<string> Lines { get; } = [];
+
+        public static void WriteLine(string line) => Lines.Add(line);
+    }
+
+    public ReadmeExampleTests() => TorchRuntime.Initialize();
+
+    [Fact]
+    public void The_use_from_csharp_example_trains_and_reads_its_files()
+    {
+        using var temp = new TempDirectory();
+        string data = temp.Combine("data"), run = temp.Combine("runs", "x");
+        TrainingData.WriteSeparable(data);
+        Console.Lines.Clear();
+
+        // ---- the README's example (see ForTheTest)
+        var config = new TrainingConfig { Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16, Augment = "learned-policy" };
+        RunSummary summary = new Trainer(config, run).Run(); // resumable: Run(resume: true)
+        Console.WriteLine($"test accuracy {summary.TestAccuracy:P2} after {summary.WallSeconds:F0} s");
+        // The run directory holds summary.json (the same summary) and, for learned-policy, policy.json.
+        using var policy = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "policy.json")));
+        foreach (var op in policy.RootElement.GetProperty("slots")[0].GetProperty("operations").EnumerateArray())
+        {
+            Console.WriteLine($"{op.GetProperty("name").GetString()}: {op.GetProperty("probability").GetDouble():P1}");
+        }
+        // ---- end of the example
+
+        Assert.StartsWith("test accuracy ", Console.Lines[0], StringComparison.Ordinal);
+        Assert.Contains(Console.Lines, l => l.StartsWith("identity: ", StringComparison.Ordinal));
+        Assert.True(Console.Lines.Count > 5, string.Join("\n", Console.Lines));
+        using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        Assert.Equal(summary.TestAccuracy, saved.RootElement.GetProperty("test_accuracy").GetDouble(), 12);
+        Assert.Equal("learned-policy", saved.RootElement.GetProperty("method").GetString());
+    }
+
+    [Fact]
+    public void The_readme_example_is_the_code_the_test_runs()
+    {
+        var example = Example().Match(File.ReadAllText(RepositoryFiles.Path("README.md")));
+        Assert.True(example.Success, "README.md has no ```csharp block under \"Use from C#\"");
+        var lines = example.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.InRange(lines.Count, 5, 15);
+        string test = File.ReadAllText(RepositoryFiles.Path("tests", "Dabo.Tests", "Docs", "ReadmeExampleTests.cs"));
+        string body = test[test.IndexOf("// ---- the README's example", StringComparison.Ordinal)..test.IndexOf("// ---- end of the example", StringComparison.Ordinal)];
+        var header = test[..test.IndexOf("namespace", StringComparison.Ordinal)];
+        int at = 0;
+        foreach (string line in lines)
+        {
+            if (line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var", StringComparison.Ordinal))
+            {
+                Assert.Contains(line, header, StringComparison.Ordinal);
+                continue;
+            }
+            string expected = ForTheTest.Aggregate(line, (l, s) => l.Replace(s.Readme, s.Test, StringComparison.Ordinal));
+            int found = body.IndexOf(expected, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"README line not in the test's example (in order): {line}");
+            at = found + expected.Length;
+        }
+    }
+}
