@@ -24,7 +24,6 @@ public static class FlagRanges
         NumericRange.Whole("--large-steps", 1, 1_000_000, "e.g. 5"),
         NumericRange.Whole("--warmup", 0, 1_000_000, "e.g. 3"),
         NumericRange.Whole("--soak-steps", 0, 100_000_000, "0 skips the soak"),
-        NumericRange.Whole("--image-size", 8, 1024, "e.g. 32"),
         NumericRange.Whole("--tta", 1, 1000, "e.g. 8"),
         NumericRange.Whole("--images", 1, 4096, "e.g. 32"),
     ];

@@ -22,7 +22,7 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
 
         /// <summary>CIFAR-10 path.</summary>
         [CommandOption("--cifar10 <PATH>")]
-        [Description("CIFAR-10 dataset (default ../shared/data/cifar10-jpg.tar.gz).")]
+        [Description("CIFAR-10 dataset: image folders or CIFAR binary, a directory or archive (default ../shared/data/cifar10-jpg.tar.gz from the repository root, the archive the integration tests read; when it is missing the cifar10 protocol is refused: pass --cifar10 PATH).")]
         public string Cifar10 { get; init; } = AccuracyProtocol.SharedCifar10;
 
         /// <summary>Seed count override.</summary>
@@ -72,6 +72,21 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         return path;
     }
 
+    /// <summary>
+    /// The CIFAR-10 path to use (see <see cref="RepositoryPath"/>); a missing one is a one-line error
+    /// naming <c>--cifar10</c>, not a failure deep inside the first run.
+    /// </summary>
+    public static string Cifar10Path(string given)
+    {
+        string path = RepositoryPath(given);
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            return path;
+        }
+        string which = given == AccuracyProtocol.SharedCifar10 ? "the default CIFAR-10 archive (the team's shared data) is not there" : "no such file or directory";
+        throw new DaboException($"--cifar10 {given}: {which}; pass --cifar10 PATH with a CIFAR-10 dataset (image folders or CIFAR binary, directory or archive), or --protocols fashion-mnist");
+    }
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -94,6 +109,11 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
                 throw new DaboException($"--methods: '{w}' is not a method of the selected protocols; choose from {string.Join(", ", known)}");
             }
             protocols = protocols.Select(p => p with { Methods = p.Methods.Where(wanted.Contains).ToList() }).Where(p => p.Methods.Count > 0).ToList();
+        }
+        if (protocols.Any(p => p.Name == "cifar10"))
+        {
+            string cifar10 = Cifar10Path(settings.Cifar10);
+            protocols = protocols.Select(p => p.Name == "cifar10" ? p with { Config = p.Config with { Dataset = cifar10 } } : p).ToList();
         }
         if (settings.Seeds is int n)
         {

@@ -22,6 +22,11 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         [Description("Print one JSON object instead of a table.")]
         public bool Json { get; init; }
 
+        /// <summary>Image size.</summary>
+        [CommandOption("--image-size <N>")]
+        [Description("Resize every image to N×N when reading (as train's --image-size does).")]
+        public int? ImageSize { get; init; }
+
         /// <summary>Decoded-image cache directory.</summary>
         [CommandOption("--cache-dir <DIR>")]
         [Description("Where decoded image folders are cached (default: $DABO_CACHE_DIR, else ~/.cache/dabo).")]
@@ -33,7 +38,7 @@ public sealed class DataCommand : Command<DataCommand.Settings>
     {
         TorchRuntime.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var dataset = DatasetLoader.Load(settings.Dataset, settings.CacheDir);
+        using var dataset = DatasetLoader.Load(settings.Dataset, settings.CacheDir, settings.ImageSize);
         var summary = DatasetSummary.Of(dataset, watch.Elapsed.TotalSeconds);
         if (settings.Json)
         {
@@ -44,18 +49,24 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         var table = new Table().AddColumns("", "value");
         table.AddRow("format", summary.Format);
         table.AddRow("train images", summary.Train.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        if (summary.Val is int val)
+        {
+            table.AddRow("val images (val/, the validation split)", val.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        }
         table.AddRow("test images", summary.Test.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("shape [[C,H,W]]", $"[[{string.Join(",", summary.Shape)}]]");
         table.AddRow("mean (train)", string.Join(", ", summary.Mean.Select(m => m.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         table.AddRow("std (train)", string.Join(", ", summary.Std.Select(m => m.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         table.AddRow("load time", $"{summary.LoadSeconds:F2} s");
         AnsiConsole.Write(table);
-        var classes = new Table().AddColumns("label", "class", "train", "test");
+        var classes = new Table().AddColumns(summary.ValPerClass is null ? ["label", "class", "train", "test"] : ["label", "class", "train", "val", "test"]);
         for (int i = 0; i < summary.Classes.Count; i++)
         {
-            classes.AddRow(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(summary.Classes[i]),
-                summary.TrainPerClass[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
-                summary.TestPerClass[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            string Count(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string[] row = summary.ValPerClass is { } valPerClass
+                ? [Count(i), Markup.Escape(summary.Classes[i]), Count(summary.TrainPerClass[i]), Count(valPerClass[i]), Count(summary.TestPerClass[i])]
+                : [Count(i), Markup.Escape(summary.Classes[i]), Count(summary.TrainPerClass[i]), Count(summary.TestPerClass[i])];
+            classes.AddRow(row);
         }
         AnsiConsole.Write(classes);
         return 0;

@@ -24,6 +24,11 @@ public class RunSettings : CommandSettings
     [Description("Dataset directory or archive, or 'fashion-mnist' (default).")]
     public string? Dataset { get; init; }
 
+    /// <summary>Image size.</summary>
+    [CommandOption("--image-size <N>")]
+    [Description("Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.")]
+    public int? ImageSize { get; init; }
+
     /// <summary>Model.</summary>
     [CommandOption("-m|--model <NAME>")]
     [Description("small-cnn (default), resnet18, resnet20, wrn-D-K (e.g. wrn-16-4).")]
@@ -215,6 +220,7 @@ public class RunSettings : CommandSettings
         var config = b with
         {
             Dataset = Dataset ?? b.Dataset,
+            ImageSize = ImageSize ?? b.ImageSize,
             Model = Model ?? b.Model,
             Augment = Augment ?? b.Augment,
             TrainSize = TrainSize is null ? b.TrainSize : TrainSize == 0 ? null : TrainSize,

@@ -1,21 +1,32 @@
 namespace Dabo.Data;
 
 /// <summary>
-/// A loaded dataset: the official training and test splits, class names and the per-channel
-/// mean and standard deviation of the training images (in [0, 1] pixel units).
+/// A loaded dataset: the official training and test splits, an optional validation split (an image
+/// folder's <c>val/</c>), class names and the per-channel mean and standard deviation of the training
+/// images (in [0, 1] pixel units).
 /// </summary>
 public sealed class Dataset : IDisposable
 {
     /// <summary>Creates a dataset and computes the training split's channel statistics.</summary>
-    public Dataset(DatasetFormat format, string source, ImageSet train, ImageSet test, IReadOnlyList<string> classNames)
+    /// <param name="format">The format the data was read from.</param>
+    /// <param name="source">The path (or name) it was loaded from.</param>
+    /// <param name="train">The training split (taken over).</param>
+    /// <param name="test">The test split (taken over).</param>
+    /// <param name="classNames">Class names, indexed by label.</param>
+    /// <param name="validation">The dataset's own validation split (taken over), or null when it has none.</param>
+    public Dataset(DatasetFormat format, string source, ImageSet train, ImageSet test, IReadOnlyList<string> classNames, ImageSet? validation = null)
     {
-        if (train.Shape.AsSpan().SequenceEqual(test.Shape) == false)
+        foreach (var (name, split) in new[] { ("test", test), ("validation", validation) })
         {
-            throw new DaboException($"{source}: training images are {Describe(train.Shape)} but test images are {Describe(test.Shape)}; all images of a dataset must have one size");
+            if (split is not null && train.Shape.AsSpan().SequenceEqual(split.Shape) == false)
+            {
+                throw new DaboException($"{source}: training images are {Describe(train.Shape)} but {name} images are {Describe(split.Shape)}; all images of a dataset must have one size: pass --image-size N to resize them");
+            }
         }
         Format = format;
         Source = source;
         Train = train;
+        Validation = validation;
         Test = test;
         ClassNames = classNames;
         (Mean, Std) = ChannelStatistics.Compute(train.Images);
@@ -27,8 +38,14 @@ public sealed class Dataset : IDisposable
     /// <summary>The path (or name) the data was loaded from.</summary>
     public string Source { get; }
 
-    /// <summary>The official training split (training and validation data come from it).</summary>
+    /// <summary>The official training split (validation images are held out of it unless <see cref="Validation"/> is set).</summary>
     public ImageSet Train { get; }
+
+    /// <summary>
+    /// The dataset's own validation split (an image folder's <c>val/</c>), or null: then validation
+    /// images are held out of <see cref="Train"/>.
+    /// </summary>
+    public ImageSet? Validation { get; }
 
     /// <summary>The official test split: never used for training or model selection.</summary>
     public ImageSet Test { get; }
@@ -54,6 +71,7 @@ public sealed class Dataset : IDisposable
     public void Dispose()
     {
         Train.Dispose();
+        Validation?.Dispose();
         Test.Dispose();
     }
 }

@@ -47,7 +47,7 @@ public static class DatasetLoader
             {
                 return DatasetFormat.ImageFolder;
             }
-            throw new DaboException($"{path}: unknown dataset format; expected IDX files (train-images-idx3-ubyte…), CIFAR binary batches (data_batch_1.bin… or train.bin/test.bin) or image folders train/<class>/* and test/<class>/*");
+            throw new DaboException($"{path}: unknown dataset format; expected IDX files (train-images-idx3-ubyte…), CIFAR binary batches (data_batch_1.bin… or train.bin/test.bin) or image folders train/<class>/*, optional val/<class>/*, and test/<class>/*");
         }
         if (File.Exists(path))
         {
@@ -76,11 +76,19 @@ public static class DatasetLoader
     /// <summary>Loads a dataset.</summary>
     /// <param name="pathOrName">A directory, an archive, or <c>fashion-mnist</c>.</param>
     /// <param name="cacheDirectory">Where decoded image folders are cached; null for <see cref="DecodedCache.DefaultDirectory"/>.</param>
-    public static Dataset Load(string pathOrName, string? cacheDirectory = null)
+    /// <param name="imageSize">
+    /// Resize every image to this height and width (image folders at decode, before caching; other
+    /// formats after reading); null keeps the stored size.
+    /// </param>
+    public static Dataset Load(string pathOrName, string? cacheDirectory = null, int? imageSize = null)
     {
+        if (imageSize is < 1)
+        {
+            throw new DaboException($"--image-size {imageSize}: must be a positive number of pixels, e.g. 32");
+        }
         try
         {
-            return LoadCore(pathOrName, cacheDirectory);
+            return LoadCore(pathOrName, cacheDirectory, imageSize);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -97,14 +105,15 @@ public static class DatasetLoader
         return new DaboException($"{file}: permission denied reading the dataset; make it readable (e.g. chmod a+r) or run as a user who may read it", e);
     }
 
-    private static Dataset LoadCore(string pathOrName, string? cacheDirectory)
+    private static Dataset LoadCore(string pathOrName, string? cacheDirectory, int? imageSize)
     {
         string path = Resolve(pathOrName);
         cacheDirectory ??= DecodedCache.DefaultDirectory();
         if (File.Exists(path) && SourceFiles.IsArchive(path))
         {
             // A valid decoded cache makes even format detection (a pass over the archive) unnecessary.
-            var cached = DecodedCache.TryLoad(DecodedCache.PathFor(cacheDirectory, path), path, SourceFiles.Fingerprint(path), DatasetFormat.ImageFolder);
+            var cached = DecodedCache.TryLoad(DecodedCache.PathFor(cacheDirectory, path, imageSize), path,
+                DecodedCache.FingerprintFor(SourceFiles.Fingerprint(path), imageSize), DatasetFormat.ImageFolder);
             if (cached is not null)
             {
                 return cached;
@@ -113,23 +122,37 @@ public static class DatasetLoader
         var format = DetectCore(pathOrName);
         return format switch
         {
-            DatasetFormat.Idx => IdxReader.Load(path),
-            DatasetFormat.CifarBinary => CifarBinaryReader.Load(path),
-            DatasetFormat.ImageFolder => LoadImageFolderCached(path, cacheDirectory),
+            DatasetFormat.Idx => Resized(IdxReader.Load(path), imageSize),
+            DatasetFormat.CifarBinary => Resized(CifarBinaryReader.Load(path), imageSize),
+            DatasetFormat.ImageFolder => LoadImageFolderCached(path, cacheDirectory, imageSize),
             _ => throw new DaboException($"{path}: unsupported format {format}"),
         };
     }
 
-    private static Dataset LoadImageFolderCached(string path, string cacheDirectory)
+    // Formats stored at one size are resized after reading (they are not cached).
+    private static Dataset Resized(Dataset dataset, int? imageSize)
     {
-        string fingerprint = SourceFiles.Fingerprint(path);
-        string cacheFile = DecodedCache.PathFor(cacheDirectory, path);
+        if (imageSize is not int size || dataset.Shape[1..].All(d => d == size))
+        {
+            return dataset;
+        }
+        using (dataset)
+        {
+            return new Dataset(dataset.Format, dataset.Source, ImageResize.Square(dataset.Train, size), ImageResize.Square(dataset.Test, size),
+                dataset.ClassNames, dataset.Validation is null ? null : ImageResize.Square(dataset.Validation, size));
+        }
+    }
+
+    private static Dataset LoadImageFolderCached(string path, string cacheDirectory, int? imageSize)
+    {
+        string fingerprint = DecodedCache.FingerprintFor(SourceFiles.Fingerprint(path), imageSize);
+        string cacheFile = DecodedCache.PathFor(cacheDirectory, path, imageSize);
         var cached = DecodedCache.TryLoad(cacheFile, path, fingerprint, DatasetFormat.ImageFolder);
         if (cached is not null)
         {
             return cached;
         }
-        var dataset = ImageFolderReader.Load(path);
+        var dataset = ImageFolderReader.Load(path, imageSize);
         try
         {
             DecodedCache.Save(cacheFile, fingerprint, dataset);

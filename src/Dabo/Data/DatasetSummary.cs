@@ -3,16 +3,21 @@ using System.Text.Json.Serialization;
 
 namespace Dabo.Data;
 
-/// <summary>What <c>dabo data</c> reports about a dataset; serializes to snake_case JSON.</summary>
+/// <summary>
+/// What <c>dabo data</c> reports about a dataset; serializes to snake_case JSON. <see cref="Val"/> and
+/// <see cref="ValPerClass"/> are null when the dataset has no validation split of its own (<c>val/</c>).
+/// </summary>
 public sealed record DatasetSummary(
     string Source,
     string Format,
     int Train,
+    int? Val,
     int Test,
     IReadOnlyList<string> Classes,
     int[] Shape,
     int Channels,
     int[] TrainPerClass,
+    int[]? ValPerClass,
     int[] TestPerClass,
     double[] Mean,
     double[] Std,
@@ -26,11 +31,13 @@ public sealed record DatasetSummary(
         dataset.Source,
         FormatName(dataset.Format),
         dataset.Train.Count,
+        dataset.Validation?.Count,
         dataset.Test.Count,
         dataset.ClassNames,
         dataset.Shape,
         dataset.Shape[0],
         dataset.Train.CountsPerClass(dataset.ClassCount),
+        dataset.Validation?.CountsPerClass(dataset.ClassCount),
         dataset.Test.CountsPerClass(dataset.ClassCount),
         dataset.Mean,
         dataset.Std,

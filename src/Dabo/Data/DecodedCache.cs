@@ -9,11 +9,15 @@ namespace Dabo.Data;
 /// The file records a fingerprint of its source (sizes and modification times); a changed
 /// source makes it stale and it is rebuilt, and so is a damaged cache (its SHA-256 header does not
 /// match, or its sizes do not). Written to a temporary file and renamed, so a crash never leaves
-/// a half-written cache behind.
+/// a half-written cache behind. Images resized at decode (<c>--image-size</c>) are cached in a file
+/// of their own per size, whose fingerprint also records the size.
 /// </summary>
 public static class DecodedCache
 {
+    // v1: train and test; v2 adds a validation split (written only when there is one, so that a
+    // dataset without val/ keeps the v1 file that earlier versions read).
     private const string Magic = "DABO-DECODED-CACHE-v1";
+    private const string MagicWithValidation = "DABO-DECODED-CACHE-v2";
 
     /// <summary>
     /// The default cache directory: <c>$DABO_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/dabo</c>,
@@ -32,13 +36,24 @@ public static class DecodedCache
     }
 
     /// <summary>The cache file used for <paramref name="source"/> inside <paramref name="cacheDirectory"/>.</summary>
-    public static string PathFor(string cacheDirectory, string source)
+    /// <param name="cacheDirectory">The cache directory.</param>
+    /// <param name="source">The dataset's path.</param>
+    /// <param name="imageSize">The size images are resized to at decode, or null for none: each size has its own file.</param>
+    public static string PathFor(string cacheDirectory, string source, int? imageSize = null)
     {
         string full = Path.GetFullPath(source).TrimEnd('/');
         byte[] hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(full));
         string stem = Path.GetFileName(full);
-        return Path.Combine(cacheDirectory, $"{stem}-{Convert.ToHexString(hash, 0, 6).ToLowerInvariant()}.dabocache");
+        string size = imageSize is int n ? $"-{n}px" : "";
+        return Path.Combine(cacheDirectory, $"{stem}-{Convert.ToHexString(hash, 0, 6).ToLowerInvariant()}{size}.dabocache");
     }
+
+    /// <summary>
+    /// The fingerprint a cache records: the source's (<see cref="SourceFiles.Fingerprint"/>) plus the
+    /// decode size, so that a cache decoded at another size is never taken for this one.
+    /// </summary>
+    public static string FingerprintFor(string sourceFingerprint, int? imageSize) =>
+        imageSize is int n ? $"{sourceFingerprint};image-size={n}" : sourceFingerprint;
 
     /// <summary>
     /// Loads the cached dataset when it exists and matches <paramref name="fingerprint"/>; otherwise
@@ -54,7 +69,8 @@ public static class DecodedCache
         {
             return ChecksummedFile.Read(cacheFile, "decoded-image cache", "it is rebuilt", reader =>
             {
-                if (reader.ReadString() != Magic || reader.ReadString() != fingerprint)
+                string magic = reader.ReadString();
+                if ((magic != Magic && magic != MagicWithValidation) || reader.ReadString() != fingerprint)
                 {
                     return null;
                 }
@@ -69,8 +85,9 @@ public static class DecodedCache
                     names[i] = reader.ReadString();
                 }
                 var train = ReadSet(reader);
+                var validation = magic == MagicWithValidation ? ReadSet(reader) : null;
                 var test = ReadSet(reader);
-                return new Dataset(format, source, train, test, names);
+                return new Dataset(format, source, train, test, names, validation);
             });
         }
         catch (DaboException)
@@ -86,7 +103,7 @@ public static class DecodedCache
         AtomicFile.DeleteStale(directory);
         ChecksummedFile.Write(cacheFile, writer =>
         {
-            writer.Write(Magic);
+            writer.Write(dataset.Validation is null ? Magic : MagicWithValidation);
             writer.Write(fingerprint);
             writer.Write(dataset.ClassCount);
             foreach (var name in dataset.ClassNames)
@@ -94,6 +111,10 @@ public static class DecodedCache
                 writer.Write(name);
             }
             WriteSet(writer, dataset.Train);
+            if (dataset.Validation is not null)
+            {
+                WriteSet(writer, dataset.Validation);
+            }
             WriteSet(writer, dataset.Test);
         });
     }

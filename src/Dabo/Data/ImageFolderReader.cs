@@ -4,10 +4,11 @@ using static TorchSharp.torch;
 namespace Dabo.Data;
 
 /// <summary>
-/// Reads an image-folder dataset, <c>ROOT/train/&lt;class&gt;/*</c> and <c>ROOT/test/&lt;class&gt;/*</c>
-/// (JPEG, PNG, BMP, WebP, GIF), from a directory or a <c>.tar</c> / <c>.tar.gz</c> archive, decoding
-/// with TorchVision's SkiaSharp imager on all cores. Class labels follow the ordinal order of the
-/// class folder names. Grayscale sources stay single-channel; anything else is decoded as RGB.
+/// Reads an image-folder dataset, <c>ROOT/train/&lt;class&gt;/*</c>, optionally <c>ROOT/val/&lt;class&gt;/*</c>
+/// (then the validation split) and <c>ROOT/test/&lt;class&gt;/*</c> (JPEG, PNG, BMP, WebP, GIF), from a
+/// directory or a <c>.tar</c> / <c>.tar.gz</c> archive, decoding with TorchVision's SkiaSharp imager on
+/// all cores, optionally resized to a square size at decode. Class labels follow the ordinal order of
+/// the class folder names. Grayscale sources stay single-channel; anything else is decoded as RGB.
 /// </summary>
 public static class ImageFolderReader
 {
@@ -20,8 +21,10 @@ public static class ImageFolderReader
     public static bool Recognizes(IEnumerable<string> names) =>
         names.Any(n => Parse(n) is { Split: "train" });
 
-    /// <summary>Decodes both splits (no caching; see <see cref="DatasetLoader"/> for the cache).</summary>
-    public static Dataset Load(string path)
+    /// <summary>Decodes the splits (no caching; see <see cref="DatasetLoader"/> for the cache).</summary>
+    /// <param name="path">The directory or archive.</param>
+    /// <param name="imageSize">Resize every image to this height and width at decode; null keeps the sizes (which must then agree).</param>
+    public static Dataset Load(string path, int? imageSize = null)
     {
         EnsureImager();
         var entries = new List<(string Split, string Class, string Name, byte[] Data)>();
@@ -32,6 +35,7 @@ public static class ImageFolderReader
         });
 
         var trainEntries = entries.Where(e => e.Split == "train").ToList();
+        var valEntries = entries.Where(e => e.Split == "val").ToList();
         var testEntries = entries.Where(e => e.Split == "test").ToList();
         if (trainEntries.Count == 0)
         {
@@ -43,22 +47,26 @@ public static class ImageFolderReader
         }
         var classes = trainEntries.Select(e => e.Class).Distinct().Order(StringComparer.Ordinal).ToList();
         CheckEmptyClassFolders(path, classes);
-        foreach (var missing in testEntries.Select(e => e.Class).Distinct().Where(c => !classes.Contains(c)))
+        foreach (var (split, splitEntries) in new[] { ("val", valEntries), ("test", testEntries) })
         {
-            throw new DaboException($"{path}: class '{missing}' has test images but no training images in train/{missing}/; add training images or remove the class");
+            foreach (var missing in splitEntries.Select(e => e.Class).Distinct().Where(c => !classes.Contains(c)))
+            {
+                throw new DaboException($"{path}: class '{missing}' has {split} images but no training images in train/{missing}/; add training images or remove the class");
+            }
         }
         var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => (long)t.i);
 
         var first = trainEntries[0];
         using var probe = Decode(path, first.Name, first.Data, torchvision.io.ImageReadMode.UNCHANGED);
         int channels = probe.shape[0] is 1 or 2 ? 1 : 3;
-        int height = (int)probe.shape[1];
-        int width = (int)probe.shape[2];
+        int height = imageSize ?? (int)probe.shape[1];
+        int width = imageSize ?? (int)probe.shape[2];
         var mode = channels == 1 ? torchvision.io.ImageReadMode.GRAY : torchvision.io.ImageReadMode.RGB;
 
-        var train = DecodeSplit(path, trainEntries, classIndex, mode, channels, height, width);
-        var test = DecodeSplit(path, testEntries, classIndex, mode, channels, height, width);
-        return new Dataset(DatasetFormat.ImageFolder, path, train, test, classes);
+        var train = DecodeSplit(path, trainEntries, first.Name, classIndex, mode, channels, height, width, imageSize is not null);
+        var validation = valEntries.Count > 0 ? DecodeSplit(path, valEntries, first.Name, classIndex, mode, channels, height, width, imageSize is not null) : null;
+        var test = DecodeSplit(path, testEntries, first.Name, classIndex, mode, channels, height, width, imageSize is not null);
+        return new Dataset(DatasetFormat.ImageFolder, path, train, test, classes, validation);
     }
 
     /// <summary>Selects SkiaSharp as TorchVision's image codec (idempotent).</summary>
@@ -73,8 +81,8 @@ public static class ImageFolderReader
         }
     }
 
-    private static ImageSet DecodeSplit(string path, List<(string Split, string Class, string Name, byte[] Data)> entries,
-        Dictionary<string, long> classIndex, torchvision.io.ImageReadMode mode, int channels, int height, int width)
+    private static ImageSet DecodeSplit(string path, List<(string Split, string Class, string Name, byte[] Data)> entries, string firstName,
+        Dictionary<string, long> classIndex, torchvision.io.ImageReadMode mode, int channels, int height, int width, bool resize)
     {
         int perImage = channels * height * width;
         var pixels = new byte[(long)entries.Count * perImage];
@@ -85,10 +93,11 @@ public static class ImageFolderReader
             try
             {
                 var e = entries[i];
-                using var image = Decode(path, e.Name, e.Data, mode);
+                using var decoded = Decode(path, e.Name, e.Data, mode);
+                using var image = resize ? ImageResize.Square(decoded, height) : decoded.alias();
                 if (image.shape[0] != channels || image.shape[1] != height || image.shape[2] != width)
                 {
-                    throw new DaboException($"{path}: '{e.Name}' is {image.shape[2]}x{image.shape[1]} with {image.shape[0]} channel(s) but '{entries[0].Name}' is {width}x{height} with {channels}; all images of a dataset must have one size (resize them first)");
+                    throw new DaboException($"{path}: '{e.Name}' is {image.shape[2]}x{image.shape[1]} with {image.shape[0]} channel(s) but '{firstName}' is {width}x{height} with {channels}; all images of a dataset must have one size: pass --image-size N (e.g. --image-size {Math.Min(width, height)}) to resize them at decode");
                 }
                 image.data<byte>().CopyTo(pixels, checked(i * perImage));
                 labels[i] = classIndex[e.Class];
@@ -155,6 +164,6 @@ public static class ImageFolderReader
             return null;
         }
         string split = parts[^3];
-        return split is "train" or "test" ? (split, parts[^2]) : null;
+        return split is "train" or "val" or "test" ? (split, parts[^2]) : null;
     }
 }

@@ -5,13 +5,16 @@ namespace Dabo.Training;
 
 /// <summary>
 /// The images a run uses: a stratified subset of the official training split, divided
-/// (stratified) into the classifier's training images and a validation split; the official
-/// test split untouched. Normalization statistics come from the training images.
+/// (stratified) into the classifier's training images and a validation split — or, when the
+/// dataset has its own validation split (an image folder's <c>val/</c>), that subset trains and
+/// the dataset's split validates; the official test split untouched. Normalization statistics come
+/// from the training images.
 /// </summary>
 public sealed class PreparedData : IDisposable
 {
-    private PreparedData(ImageSet train, ImageSet validation, ImageSet test, double[] mean, double[] std, IReadOnlyList<string> classNames)
+    private PreparedData(ImageSet train, ImageSet validation, ImageSet test, double[] mean, double[] std, IReadOnlyList<string> classNames, bool validationFromDataset = false)
     {
+        ValidationFromDataset = validationFromDataset;
         Train = train;
         Validation = validation;
         Test = test;
@@ -25,6 +28,12 @@ public sealed class PreparedData : IDisposable
 
     /// <summary>Held-out validation images (model selection, hypergradients); may be empty.</summary>
     public ImageSet Validation { get; }
+
+    /// <summary>
+    /// True when <see cref="Validation"/> is the dataset's own validation split (an image folder's
+    /// <c>val/</c>) and the validation ratio was therefore not used.
+    /// </summary>
+    public bool ValidationFromDataset { get; }
 
     /// <summary>The official test split (owned by the dataset, not disposed here).</summary>
     public ImageSet Test { get; }
@@ -44,7 +53,7 @@ public sealed class PreparedData : IDisposable
     /// <summary>Builds the splits for a configuration.</summary>
     /// <param name="dataset">The loaded dataset.</param>
     /// <param name="trainSize">Stratified subset size of the training split, or null for all.</param>
-    /// <param name="valRatio">Validation share of that subset.</param>
+    /// <param name="valRatio">Validation share of that subset; ignored when the dataset has its own validation split (all of which then validates).</param>
     /// <param name="trainOnValidation">Whether the classifier's training set also includes the validation images.</param>
     /// <param name="dataSeed">Seed of the subset and split.</param>
     public static PreparedData Create(Dataset dataset, int? trainSize, double valRatio, bool trainOnValidation, int dataSeed)
@@ -61,6 +70,10 @@ public sealed class PreparedData : IDisposable
         long[] pool = trainSize is int n
             ? Stratified.Subset(dataset.Train.LabelArray, dataset.ClassNames, n, dataSeed)
             : Enumerable.Range(0, dataset.Train.Count).Select(i => (long)i).ToArray();
+        if (dataset.Validation is { } own)
+        {
+            return FromOwnValidation(dataset, own, pool, trainOnValidation);
+        }
         var poolLabels = pool.Select(i => dataset.Train.LabelArray[i]).ToArray();
         var (trainPart, valPart) = Stratified.Split(poolLabels, dataset.ClassCount, valRatio, dataSeed);
         long[] trainIdx = trainPart.Select(i => pool[i]).ToArray();
@@ -77,6 +90,25 @@ public sealed class PreparedData : IDisposable
         var validation = dataset.Train.Select(valIdx);
         var (mean, std) = ChannelStatistics.Compute(train.Images);
         return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames);
+    }
+
+    // The dataset's validation split validates, whole; the training subset trains (plus the validation
+    // images with trainOnValidation).
+    private static PreparedData FromOwnValidation(Dataset dataset, ImageSet own, long[] pool, bool trainOnValidation)
+    {
+        if (own.Count == 0)
+        {
+            throw new DaboException($"{dataset.Source}: the validation split (val/) holds no images; add images to val/<class>/ or remove val/");
+        }
+        var validation = own.Select([.. Enumerable.Range(0, own.Count).Select(i => (long)i)]);
+        var train = dataset.Train.Select(pool);
+        if (trainOnValidation)
+        {
+            using var subset = train;
+            train = new ImageSet(cat([subset.Images, own.Images], 0), cat([subset.Labels, own.Labels], 0));
+        }
+        var (mean, std) = ChannelStatistics.Compute(train.Images);
+        return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames, validationFromDataset: true);
     }
 
     /// <summary>

@@ -57,8 +57,12 @@ public sealed class Trainer
         // before the run directory is created: a refused command leaves no config.json behind.
         bool hasCheckpoint = _run.Check(_config, resume);
 
-        using var dataset = DatasetLoader.Load(_config.Dataset, CacheDirectory);
+        using var dataset = DatasetLoader.Load(_config.Dataset, CacheDirectory, _config.ImageSize);
         using var data = PreparedData.Create(dataset, _config.TrainSize, _config.ValRatio, _config.TrainOnValidation, _config.DataSeed);
+        if (data.ValidationFromDataset)
+        {
+            _observer.Warning($"{_config.Dataset}: validation split is the dataset's val/ folder ({data.Validation.Count} images); --val-ratio is ignored");
+        }
         var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
 
         ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.Learned is not null);
@@ -207,7 +211,7 @@ public sealed class Trainer
     {
         TorchRuntime.Initialize(threads);
         long bytes = 0;
-        foreach (var group in configs.GroupBy(c => (c.Dataset, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
+        foreach (var group in configs.GroupBy(c => (c.Dataset, c.ImageSize, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
         {
             foreach (var config in group)
             {
@@ -216,7 +220,7 @@ public sealed class Trainer
                 MethodPlan.Parse(config.Augment);
                 ModelRegistry.Validate(config.Model);
             }
-            using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory);
+            using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory, group.Key.ImageSize);
             using var data = PreparedData.Create(dataset, group.Key.TrainSize, group.Key.ValRatio, group.Key.TrainOnValidation, group.Key.DataSeed);
             foreach (var config in group)
             {

@@ -13,6 +13,9 @@ public sealed record TrainingConfig
     /// <summary>Dataset path or name.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
+    /// <summary>Resize every image to this height and width when the dataset is read (bilinear, antialiased); null keeps the stored size.</summary>
+    public int? ImageSize { get; init; }
+
     /// <summary>Classifier name (see ModelRegistry).</summary>
     public string Model { get; init; } = "small-cnn";
 
@@ -135,6 +138,7 @@ public sealed record TrainingConfig
     /// </summary>
     public static IReadOnlyList<NumericRange> Ranges { get; } =
     [
+        NumericRange.Whole("--image-size", 8, 1024, "e.g. 32"),
         NumericRange.Whole("--train-size", 0, int.MaxValue, "0 for all images"),
         new("--val-ratio", 0, 1, MaxExclusive: true, Hint: "e.g. 0.2"),
         NumericRange.Whole("--epochs", 1, 100_000, "e.g. 30"),
@@ -160,6 +164,10 @@ public sealed record TrainingConfig
 
     private IEnumerable<(string Flag, double Value)> NumericValues()
     {
+        if (ImageSize is int imageSize)
+        {
+            yield return ("--image-size", imageSize);
+        }
         yield return ("--train-size", TrainSize ?? 0);
         yield return ("--val-ratio", ValRatio);
         yield return ("--epochs", Epochs);
