@@ -194,8 +194,8 @@ public static class TestFiles
         return stream.ToArray();
     }
 
-    /// <summary>Image-folder entries: classes × perClass train images, classes × testPerClass test images.</summary>
-    public static Dictionary<string, byte[]> ImageFolderFiles(int classes = 3, int perClass = 4, int testPerClass = 2, int channels = 3, string prefix = "")
+    /// <summary>Image-folder entries: classes × perClass train images, classes × valPerClass val images (none by default), classes × testPerClass test images.</summary>
+    public static Dictionary<string, byte[]> ImageFolderFiles(int classes = 3, int perClass = 4, int testPerClass = 2, int channels = 3, string prefix = "", int valPerClass = 0)
     {
         var files = new Dictionary<string, byte[]>();
         int i = 0;
@@ -208,6 +208,14 @@ public static class TestFiles
             for (int k = 0; k < testPerClass; k++)
             {
                 files[$"{prefix}test/class{c}/{k:D3}.png"] = Png(i++, channels);
+            }
+        }
+        // Validation images come after all others, so that adding them leaves the other pixels unchanged.
+        for (int c = 0; c < classes; c++)
+        {
+            for (int k = 0; k < valPerClass; k++)
+            {
+                files[$"{prefix}val/class{c}/{k:D3}.png"] = Png(i++, channels);
             }
         }
         return files;

@@ -55,6 +55,8 @@ public class BadInputTests
     [InlineData("--val-ratio", "nan", "[0, 1)")]
     [InlineData("--batch-size", "1e3", "not a whole number")]
     [InlineData("--seed", "-1", "--seed")]
+    [InlineData("--image-size", "0", "[8, 1024]")]
+    [InlineData("--image-size", "-16", "[8, 1024]")]
     [InlineData("--threads", "-2", "--threads")]
     public void Numeric_flags_out_of_range_name_the_flag_and_range(string flag, string value, string range)
     {
