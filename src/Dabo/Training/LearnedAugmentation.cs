@@ -29,7 +29,12 @@ public static class LearnedAugmentation
         if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
         {
             string dir = learned[TransferPrefix.Length..];
-            string file = new RunDirectory(dir).AugmenterFile;
+            var source = new RunDirectory(dir);
+            string file = source.AugmenterFile;
+            if (!File.Exists(file) && !Directory.Exists(file) && File.Exists(source.PolicyFile))
+            {
+                throw new DaboException($"--augment {learned}: {dir} is a learned-policy run (it has policy.json, not augmenter.bin); reuse its policy with --augment policy:{source.PolicyFile}");
+            }
             if (!File.Exists(file) && !Directory.Exists(file))
             {
                 throw new DaboException($"--augment {learned}: {file} not found; pass the directory of a finished learned-augmentation run");

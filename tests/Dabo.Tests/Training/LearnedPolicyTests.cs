@@ -165,6 +165,11 @@ public class LearnedPolicyTests
         }
         var reused = new Trainer(Glyphs(dir.Combine("data"), "policy:" + file) with { Epochs = 1 }, dir.Combine("reused")).Run();
         Assert.True(reused.TestAccuracy > 0);
+
+        // learned:DIR is for learned augmenters; for a policy run it says what to write instead.
+        var e = Assert.Throws<DaboException>(() => new Trainer(Glyphs(dir.Combine("data"), "learned:" + dir.Combine("learned")), dir.Combine("transfer")).Run());
+        Assert.Contains("policy:" + file, e.Message);
+        Assert.False(Directory.Exists(dir.Combine("transfer")), "nothing created");
     }
 
     /// <summary>
