@@ -39,9 +39,11 @@ internal static class Enhance
         using var scope = NewDisposeScope();
         // The 3×3 sum with the centre counted 5 times, exact in float (whole numbers), then /13 and
         // rounded: the same levels as torchvision's convolution with weights 1/13 (no sum/13 lies
-        // within float error of a half, so the rounding agrees), from one window-sum pooling.
-        var windows = nn.functional.avg_pool2d(x, 3, stride: 1, divisor_override: 1);
-        var sum = windows + (x[.., .., 1..^1, 1..^1] * 4);
+        // within float error of a half, so the rounding agrees). The window sum is two shifted sums
+        // (rows, then columns): on CPU several times faster than avg_pool2d with a divisor override.
+        var rows = x[.., .., 0..^2] + x[.., .., 1..^1] + x[.., .., 2..];
+        var windows = rows[.., .., .., 0..^2] + rows[.., .., .., 1..^1] + rows[.., .., .., 2..];
+        var sum = windows.add_(x[.., .., 1..^1, 1..^1] * 4);
         var degenerate = x.clone();
         degenerate[.., .., 1..^1, 1..^1] = (sum / 13.0f).round();
         return degenerate.MoveToOuterDisposeScope();
