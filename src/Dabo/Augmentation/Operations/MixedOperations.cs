@@ -6,9 +6,8 @@ namespace Dabo.Augmentation.Operations;
 /// <summary>
 /// Applies a different operation to each image of a batch in one call: the batch is grouped by
 /// operation (<c>index_select</c>), each group goes through its operation's batched apply, and the
-/// results are put back in place (<c>index_copy_</c>). All geometric operations of the batch form
-/// one group, warped in a single pass, and all enhance operations (brightness, colour, contrast,
-/// sharpness) one group, blended in a single pass. The loop runs over operations, never over images.
+/// results are put back in place. All geometric operations of the batch form one group, warped in
+/// a single pass. The loop runs over operations, never over images.
 /// </summary>
 public static class MixedOperations
 {
@@ -38,7 +37,6 @@ public static class MixedOperations
         var u = positions.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         var groups = new List<int>?[operations.Count];
         List<int>? geometric = null;
-        List<int>? blended = null;
         for (int i = 0; i < n; i++)
         {
             if (chosen[i] < 0 || chosen[i] >= operations.Count)
@@ -57,10 +55,6 @@ public static class MixedOperations
             if (op.Geometry is not null)
             {
                 (geometric ??= []).Add(i);
-            }
-            else if (op.Degenerate is not null)
-            {
-                (blended ??= []).Add(i);
             }
             else
             {
@@ -82,10 +76,6 @@ public static class MixedOperations
         {
             var settings = geometric.Select(i => operations[(int)chosen[i]].Geometry!(m[i], u[2 * i], u[2 * i + 1], h, w)).ToList();
             Add(geometric, AffineWarp.Apply(images.index_select(0, Index(geometric)), settings));
-        }
-        if (blended is not null)
-        {
-            Add(blended, Blend(images, operations, chosen, m, blended));
         }
         for (int k = 0; k < operations.Count; k++)
         {
@@ -121,20 +111,4 @@ public static class MixedOperations
     }
 
     private static Tensor Index(IEnumerable<int> members) => tensor(members.Select(i => (long)i).ToArray());
-
-    // One blend for all enhance images: each operation's degenerate images go into one buffer first.
-    private static Tensor Blend(Tensor images, IReadOnlyList<Operation> operations, long[] chosen, double[] m, List<int> members)
-    {
-        using var scope = NewDisposeScope();
-        var group = images.index_select(0, Index(members));
-        var degenerate = empty(group.shape);
-        foreach (var (k, positions) in members.Select((image, position) => (Op: chosen[image], Position: position)).GroupBy(p => p.Op, p => p.Position).Select(g => (g.Key, g.ToList())))
-        {
-            var local = Index(positions);
-            var own = operations[(int)k].Degenerate!(group.index_select(0, local));
-            degenerate.index_copy_(0, local, own.expand(positions.Count, group.shape[1], group.shape[2], group.shape[3]));
-        }
-        var magnitudes = tensor(members.Select(i => m[i]).ToArray());
-        return Enhance.Blend(group, degenerate, magnitudes).MoveToOuterDisposeScope();
-    }
 }

@@ -49,13 +49,6 @@ public sealed record Operation(
     internal GeometricSetting? Geometry { get; init; }
 
     /// <summary>
-    /// For the PIL-style enhance operations, the degenerate image each image is blended with (its
-    /// <see cref="Apply"/> is then <see cref="Enhance.Blend"/> with it), so that a batch mixing them
-    /// is blended in one pass.
-    /// </summary>
-    internal Func<Tensor, Tensor>? Degenerate { get; init; }
-
-    /// <summary>
     /// How the learned augmenters use the operation as a differentiable parameter, or null when
     /// they do not learn it.
     /// </summary>

@@ -112,7 +112,6 @@ public static class OperationTable
         new(name, description, "factor change", new MagnitudeRange(0, EnhanceMax), Signed: true, needsRgb, InPolicySet: true, IdentityMagnitude: 0,
             (x, m, p) => BlendWith(x, m, degenerate))
         {
-            Degenerate = degenerate,
             Learned = learned,
         };
 

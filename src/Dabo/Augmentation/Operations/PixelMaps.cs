@@ -23,29 +23,32 @@ internal static class PixelMaps
     public static Tensor Solarize(Tensor images, Tensor magnitudes)
     {
         using var scope = NewDisposeScope();
-        var threshold = (magnitudes * 255.0).to_type(ScalarType.Float32).view(-1, 1, 1, 1);
-        var below = images.to_type(ScalarType.Float32) < threshold;
-        return where(below, images, images.bitwise_not()).MoveToOuterDisposeScope();
+        // For whole values, x < t ⇔ x < ⌈t⌉: the comparison runs on the uint8 values against a small
+        // integer threshold (t as torchvision's single-precision threshold), and the values at or
+        // above it are inverted with an XOR by 255. No float copy of the images.
+        var threshold = (magnitudes * 255.0).to_type(ScalarType.Float32).ceil_().clamp_(0, 256).to_type(ScalarType.Int16).view(-1, 1, 1, 1);
+        var invert = images.ge(threshold).to_type(ScalarType.Byte).mul_(255);
+        return images.bitwise_xor(invert).MoveToOuterDisposeScope();
     }
 
     /// <summary>Stretches each channel linearly so that its darkest value becomes 0 and its lightest 255.</summary>
     public static Tensor AutoContrast(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = images.to_type(ScalarType.Float32);
-        var low = x.amin([2, 3], keepdim: true);
-        var high = x.amax([2, 3], keepdim: true);
+        var low = images.amin([2, 3], keepdim: true).to_type(ScalarType.Float32);
+        var high = images.amax([2, 3], keepdim: true).to_type(ScalarType.Float32);
         // A constant channel is left alone (as torchvision: minimum 0, maximum 255).
         var flat = low == high;
-        low = where(flat, zeros_like(low), low);
-        high = where(flat, full_like(high, 255), high);
+        low.masked_fill_(flat, 0);
+        high.masked_fill_(flat, 255);
         var scale = tensor(255.0f) / (high - low);
-        return ((x - low) * scale).clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+        return images.to_type(ScalarType.Float32).sub_(low).mul_(scale).clamp_(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Equalizes each channel's histogram (PIL's and torchvision's <c>equalize</c>), all channels of
-    /// all images at once: one <c>bincount</c> over values offset by 256 per channel.
+    /// all images at once: one <c>bincount</c> over values offset by 256 per channel, and one lookup
+    /// of every value in the stacked per-channel tables through the same offset index.
     /// </summary>
     public static Tensor Equalize(Tensor images)
     {
@@ -56,20 +59,19 @@ internal static class PixelMaps
         }
         using var scope = NewDisposeScope();
         var channels = n * c;
-        var values = images.reshape(channels, h * w).to_type(ScalarType.Int64);
-        var offsets = arange(channels, dtype: ScalarType.Int64).unsqueeze(1) * 256;
-        var histogram = (values + offsets).view(-1).bincount(null, channels * 256).view(channels, 256);
+        var flat = images.reshape(channels, h * w);
+        var offsets = arange(0, channels * 256, 256, dtype: ScalarType.Int64).unsqueeze(1);
+        var index = flat.to_type(ScalarType.Int64).add_(offsets).view(-1);
+        var histogram = index.bincount(null, channels * 256).view(channels, 256);
         // torchvision: step = ⌊(pixels − count of the lightest value present) / 255⌋.
-        var lightest = values.amax([1], keepdim: true);
-        var step = (h * w - histogram.gather(1, lightest)).div(255, rounding_mode: RoundingMode.floor);
-        var safeStep = step.clamp_min(1);
-        var lut = (histogram.cumsum(1) + step.div(2, rounding_mode: RoundingMode.floor)).div(safeStep, rounding_mode: RoundingMode.floor);
-        // Shift right by one level (level 0 maps to 0) and clamp.
-        lut = nn.functional.pad(lut, [1, 0]).narrow(1, 0, 256).clamp(0, 255);
-        var mapped = lut.gather(1, values);
-        // A channel with step 0 (almost constant) is left alone.
-        var result = where(step == 0, values, mapped);
-        return result.to_type(ScalarType.Byte).view(n, c, h, w).MoveToOuterDisposeScope();
+        var lightest = flat.amax([1], keepdim: true).to_type(ScalarType.Int64);
+        var step = (h * w - histogram.gather(1, lightest)).div_(255, rounding_mode: RoundingMode.floor);
+        var lut = histogram.cumsum(1).add_(step.div(2, rounding_mode: RoundingMode.floor)).div_(step.clamp_min(1), rounding_mode: RoundingMode.floor);
+        // Shift right by one level (level 0 maps to 0) and clamp; a channel with step 0 (almost
+        // constant) keeps its values.
+        lut = nn.functional.pad(lut, [1, 0]).narrow(1, 0, 256).clamp_(0, 255);
+        lut = where(step == 0, arange(256, dtype: ScalarType.Int64), lut).to_type(ScalarType.Byte);
+        return lut.view(-1).take(index).view(n, c, h, w).MoveToOuterDisposeScope();
     }
 
     /// <summary>255 − value.</summary>
