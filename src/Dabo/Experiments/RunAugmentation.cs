@@ -43,7 +43,7 @@ public sealed class RunAugmentation : IDisposable
             fixedAugmentations.Add(fixedPart);
         }
         Augmenter? learned = null;
-        if (plan.Learned is string p && LearnedAugmentation.PolicySlots(p) is not null)
+        if (plan.Learned is string p && LearnedAugmentation.PolicyArgumentsOf(p) is not null)
         {
             fixedAugmentations.Add(LearnedPolicy(config, run));
         }

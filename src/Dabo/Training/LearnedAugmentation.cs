@@ -47,13 +47,13 @@ public static class LearnedAugmentation
         {
             throw new DaboException($"--augment: '{learned}': a learned augmenter must come last (fixed augmentations first, e.g. standard+learned-affine)");
         }
-        if (PolicySlots(learned) is not null)
+        if (PolicyArgumentsOf(learned) is not null)
         {
             return;
         }
         if (!AugmenterFactory.Names.Contains(learned))
         {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S], {ShuffledPolicyName}[:S], or learned:RUN_DIR");
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S][:wide|narrow], {ShuffledPolicyName}[:S][:wide|narrow], or learned:RUN_DIR");
         }
     }
 
@@ -79,30 +79,30 @@ public static class LearnedAugmentation
             }
             return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen);
         }
-        if (PolicySlots(learned) is int slots)
+        if (PolicyArgumentsOf(learned) is { } policy)
         {
-            return new LearnedPolicyStep(context, slots, shuffle: IsShuffledPolicy(learned) || context.Config.PolicyControl == "shuffle");
+            return new LearnedPolicyStep(context, policy, shuffle: IsShuffledPolicy(learned) || context.Config.PolicyControl == "shuffle");
         }
         var augmenter = AugmenterFactory.Create(learned, context.Data.Channels, OptionsFor(context.Config));
         return new BilevelStep(context, augmenter);
     }
 
     /// <summary>
-    /// S of <c>learned-policy[:S]</c> or of its control <c>learned-policy-shuffled[:S]</c> (default
-    /// <see cref="UniformPolicy.DefaultSlots"/>, 1 to 8), or null when <paramref name="learned"/> is neither.
+    /// The arguments (slots, ranges) of <c>learned-policy[:S][:wide|narrow]</c> or of its control
+    /// <c>learned-policy-shuffled[…]</c>, or null when <paramref name="learned"/> is neither.
     /// </summary>
-    public static int? PolicySlots(string learned)
+    public static PolicyArguments? PolicyArgumentsOf(string learned)
     {
         ArgumentNullException.ThrowIfNull(learned);
         foreach (var name in new[] { ShuffledPolicyName, PolicyName })
         {
             if (learned == name)
             {
-                return UniformPolicy.DefaultSlots;
+                return PolicyArguments.Default;
             }
             if (learned.StartsWith(name + ":", StringComparison.Ordinal))
             {
-                return FixedAugmentationParser.ParseCount(name, learned[(name.Length + 1)..], UniformPolicy.DefaultSlots, 1, 8);
+                return PolicyArguments.Parse(name, learned[(name.Length + 1)..]);
             }
         }
         return null;

@@ -30,7 +30,11 @@ public static class FixedAugmentationParser
         ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
         ["random-affine"] = (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5)),
         ["policy"] = (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a),
-        ["uniform-policy"] = (a, o) => new UniformPolicy(ParseCount("uniform-policy", a, UniformPolicy.DefaultSlots, 1, 8)),
+        ["uniform-policy"] = (a, o) =>
+        {
+            var policy = PolicyArguments.Parse("uniform-policy", a);
+            return new UniformPolicy(policy.Slots, ranges: policy.Ranges);
+        },
     };
 
     /// <summary>The registered names, in registration order.</summary>

@@ -5,15 +5,16 @@ using static TorchSharp.torch;
 namespace Dabo.Augmentation.Policies;
 
 /// <summary>
-/// <c>uniform-policy[:S]</c>: S operation slots applied in sequence; each slot draws an operation
-/// uniformly from TrivialAugment-Wide's space (<see cref="PolicySpace.TrivialAugmentWide"/>) and
-/// a magnitude uniformly from its bins, negated with probability ½ for signed operations. With one
-/// slot this is TrivialAugment; with two it is the prior (and the control) of the learned policy.
+/// <c>uniform-policy[:S][:wide|narrow]</c>: S operation slots applied in sequence; each slot draws an
+/// operation uniformly from TrivialAugment-Wide's space (<see cref="PolicySpace.TrivialAugmentWide"/>;
+/// with <c>narrow</c>, RandAugment's ranges) and a magnitude uniformly from its bins, negated with
+/// probability ½ for signed operations. With one slot this is TrivialAugment; with two it is the
+/// prior (and the control) of the learned policy.
 /// </summary>
 public sealed class UniformPolicy : IFixedAugmentation
 {
     /// <summary>Default number of slots.</summary>
-    public const int DefaultSlots = 2;
+    public const int DefaultSlots = PolicyArguments.DefaultSlots;
 
     private readonly PolicySpaceCache _spaces;
     private readonly PolicyDistribution?[] _distributions = new PolicyDistribution?[4];
@@ -21,15 +22,17 @@ public sealed class UniformPolicy : IFixedAugmentation
     /// <summary>Creates the policy.</summary>
     /// <param name="slots">Operations per image, applied in sequence (≥ 1).</param>
     /// <param name="magnitudeBins">Magnitude bins (31 as in TrivialAugment).</param>
-    /// <param name="name">Name reported by <see cref="Name"/> (null: <c>uniform-policy</c> or <c>uniform-policy:S</c>).</param>
-    public UniformPolicy(int slots = DefaultSlots, int magnitudeBins = 31, string? name = null)
+    /// <param name="name">Name reported by <see cref="Name"/> (null: <c>uniform-policy</c> followed by <see cref="PolicyArguments.Suffix"/>).</param>
+    /// <param name="ranges">The magnitude ranges (TrivialAugment-Wide's by default).</param>
+    public UniformPolicy(int slots = DefaultSlots, int magnitudeBins = 31, string? name = null, PolicyRanges ranges = PolicyRanges.Wide)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(magnitudeBins, 2);
         Slots = slots;
         MagnitudeBins = magnitudeBins;
-        Name = name ?? (slots == DefaultSlots ? "uniform-policy" : $"uniform-policy:{slots}");
-        _spaces = new PolicySpaceCache(channels => PolicySpace.TrivialAugmentWide(channels, magnitudeBins));
+        var arguments = new PolicyArguments(slots, ranges);
+        Name = name ?? "uniform-policy" + arguments.Suffix;
+        _spaces = new PolicySpaceCache(channels => arguments.Space(channels, magnitudeBins));
     }
 
     /// <summary>Operation slots per image.</summary>

@@ -202,7 +202,7 @@ public sealed class SpeedBenchmark
                 Optimizer = optimizer,
                 Train = train,
                 Validation = validation,
-                Step = new Dabo.Training.Policy.LearnedPolicyStep(context, Dabo.Augmentation.Policies.UniformPolicy.DefaultSlots),
+                Step = new Dabo.Training.Policy.LearnedPolicyStep(context, Dabo.Augmentation.Policies.PolicyArguments.Default),
                 StepsPerUnit = 1,
             };
         }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Dabo.Training.Policy;
 
 /// <summary>
-/// <c>learned-policy[:S]</c>: the classifier trains on images augmented by S operation slots drawn
+/// <c>learned-policy[:S][:wide|narrow]</c>: the classifier trains on images augmented by S operation slots drawn
 /// from a learned <see cref="PolicyDistribution"/> that starts at the uniform policy (step 0 draws
 /// exactly what <c>uniform-policy[:S]</c> draws with the same seed); every
 /// <see cref="TrainingConfig.PolicyUpdateEvery"/> steps the <see cref="PolicyLearner"/> moves it
@@ -27,12 +27,12 @@ public sealed class LearnedPolicyStep : TrainingStep
     private readonly Generator _generator;
     private long _step;
 
-    /// <summary>Creates the step at the uniform policy over TrivialAugment-Wide's space.</summary>
+    /// <summary>Creates the step at the uniform policy over the space <paramref name="policy"/> names.</summary>
     /// <param name="context">The run.</param>
-    /// <param name="slots">S, operation slots per image.</param>
+    /// <param name="policy">S, operation slots per image, and the magnitude ranges.</param>
     /// <param name="shuffle">The control: advantages permuted at random (<c>learned-policy-shuffled</c>).</param>
-    public LearnedPolicyStep(StepContext context, int slots, bool shuffle = false)
-        : this(context, slots, SpaceFor(context), shuffle)
+    public LearnedPolicyStep(StepContext context, PolicyArguments policy, bool shuffle = false)
+        : this(context, (policy ?? throw new ArgumentNullException(nameof(policy))).Slots, SpaceFor(context, policy), shuffle)
     {
     }
 
@@ -58,22 +58,25 @@ public sealed class LearnedPolicyStep : TrainingStep
     /// <summary>The policy being learned.</summary>
     public PolicyDistribution Policy => _learner.Policy;
 
-    /// <summary>TrivialAugment-Wide's space, or the operations of <see cref="TrainingConfig.PolicyOperations"/> with their table ranges.</summary>
-    private static PolicySpace SpaceFor(StepContext context)
+    /// <summary>
+    /// The space of <paramref name="policy"/>'s ranges, or the operations of
+    /// <see cref="TrainingConfig.PolicyOperations"/> with those ranges.
+    /// </summary>
+    private static PolicySpace SpaceFor(StepContext context, PolicyArguments policy)
     {
         ArgumentNullException.ThrowIfNull(context);
         var channels = context.Data.Channels;
         var names = context.Config.PolicyOperations;
         if (names.Length == 0)
         {
-            return PolicySpace.TrivialAugmentWide(channels);
+            return policy.Space(channels);
         }
         var operations = names.Split(',', StringSplitOptions.TrimEntries).Select(Augmentation.Operations.OperationTable.Get).ToList();
         if (channels != 3 && operations.FirstOrDefault(o => o.NeedsRgb) is { } rgb)
         {
             throw new DaboException($"--policy-ops: {rgb.Name} needs RGB images (3 channels) but the data has {channels}");
         }
-        return new PolicySpace(operations.Select(o => new PolicyEntry(o, o.Range)).ToList(), 31);
+        return new PolicySpace(operations.Select(o => new PolicyEntry(o, policy.Ranges == PolicyRanges.Narrow ? PolicySpace.NarrowRange(o) : o.Range)).ToList(), 31);
     }
 
     /// <inheritdoc />

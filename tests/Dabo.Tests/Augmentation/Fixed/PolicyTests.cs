@@ -8,7 +8,7 @@ namespace Dabo.Tests.Augmentation.Fixed;
 /// <summary>Properties every fixed augmentation shares, checked through the parser's names.</summary>
 public class PolicyTests
 {
-    public static TheoryData<string> Names => ["none", "standard", "crop", "flip", "randaugment", "randaugment:1:30", "trivialaugment", "autoaugment", "uniform-policy", "uniform-policy:3", "standard+trivialaugment"];
+    public static TheoryData<string> Names => ["none", "standard", "crop", "flip", "randaugment", "randaugment:1:30", "trivialaugment", "autoaugment", "uniform-policy", "uniform-policy:3", "uniform-policy:narrow", "uniform-policy:1:narrow", "standard+trivialaugment"];
 
     public static TheoryData<string> RandomNames => ["standard", "randaugment", "trivialaugment", "autoaugment", "uniform-policy"];
 
