@@ -4,10 +4,9 @@ using static TorchSharp.torch;
 namespace Dabo.Training;
 
 /// <summary>
-/// SGD with momentum, weight decay and optional Nesterov, written out so that its state (the
-/// momentum buffers) is visible: the bilevel look-ahead starts from exactly these buffers and
-/// applies exactly this update, <c>m ← μ m + g + λ w; w ← w − η m</c> (Nesterov:
-/// <c>w ← w − η (g + λ w + μ m)</c>), PyTorch's convention.
+/// The real classifier optimizer: <see cref="SgdRule"/> applied in place to the parameters, with its
+/// state (the momentum buffers) visible, because the bilevel look-ahead starts from exactly these
+/// buffers and applies the same rule functionally.
 /// </summary>
 public sealed class SgdMomentum : IDisposable
 {
@@ -17,20 +16,21 @@ public sealed class SgdMomentum : IDisposable
     public SgdMomentum(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double momentum = 0.9, double weightDecay = 5e-4, bool nesterov = false)
     {
         _parameters = parameters;
-        Momentum = momentum;
-        WeightDecay = weightDecay;
-        Nesterov = nesterov;
+        Rule = new SgdRule(momentum, weightDecay, nesterov);
         Buffers = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
 
+    /// <summary>The update rule.</summary>
+    public SgdRule Rule { get; }
+
     /// <summary>Momentum μ.</summary>
-    public double Momentum { get; }
+    public double Momentum => Rule.Momentum;
 
     /// <summary>Weight decay λ (L2, added to the gradient).</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay => Rule.WeightDecay;
 
     /// <summary>Nesterov momentum.</summary>
-    public bool Nesterov { get; }
+    public bool Nesterov => Rule.Nesterov;
 
     /// <summary>The momentum buffers, one per parameter, in parameter order.</summary>
     public Tensor[] Buffers { get; }
@@ -38,21 +38,9 @@ public sealed class SgdMomentum : IDisposable
     /// <summary>Applies one update with the given gradients (one per parameter) and learning rate.</summary>
     public void Step(IReadOnlyList<Tensor> gradients, double lr)
     {
-        using var noGrad = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
-            var p = _parameters[i];
-            using var d = gradients[i].add(p, alpha: WeightDecay);
-            Buffers[i].mul_(Momentum).add_(d);
-            if (Nesterov)
-            {
-                using var update = d.add(Buffers[i], alpha: Momentum);
-                p.add_(update, alpha: -lr);
-            }
-            else
-            {
-                p.add_(Buffers[i], alpha: -lr);
-            }
+            Rule.StepInPlace(_parameters[i], Buffers[i], gradients[i], lr);
         }
     }
 

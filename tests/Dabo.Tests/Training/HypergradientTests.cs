@@ -17,7 +17,7 @@ public class HypergradientTests
     private const int Size = 8;
     private const int Classes = 3;
     private const double Lr = 0.3;
-    private static readonly LookAheadOptimizer Rule = new(Momentum: 0.9, WeightDecay: 5e-3, Nesterov: false);
+    private static readonly SgdRule Rule = new(Momentum: 0.9, WeightDecay: 5e-3, Nesterov: false);
 
     public HypergradientTests() => TorchRuntime.Initialize();
 
@@ -125,9 +125,8 @@ public class HypergradientTests
     private static HypergradientResult Exact(Problem p, bool fd, bool central = false)
     {
         var (x, y, draw) = p.Batches[0];
-        return fd
-            ? Hypergradient.FiniteDifferenceK1(p.Model, p.Buffers, Rule, Identity, p.Augmenter, x, y, draw, p.ValX, p.ValY, Lr, BatchNormMode.TrainNoUpdate, central)
-            : Hypergradient.ExactK1(p.Model, p.Buffers, Rule, Identity, p.Augmenter, x, y, draw, p.ValX, p.ValY, Lr, BatchNormMode.TrainNoUpdate);
+        var problem = new HypergradientProblem(p.Model, p.Buffers, Rule, Identity, p.Augmenter, x, y, draw, p.ValX, p.ValY, Lr, BatchNormMode.TrainNoUpdate);
+        return fd ? Hypergradient.FiniteDifferenceK1(problem, central) : Hypergradient.ExactK1(problem);
     }
 
     [Fact]

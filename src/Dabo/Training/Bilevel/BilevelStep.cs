@@ -18,7 +18,6 @@ public sealed class BilevelStep : TrainingStep
     private readonly StepContext _context;
     private readonly Augmenter _augmenter;
     private readonly SgdMomentum _augmenterOptimizer;
-    private readonly LookAheadOptimizer _lookAhead;
     private LookAheadWindow? _window;
     private double _hypergradNormSum;
     private int _hypergradCount;
@@ -40,7 +39,6 @@ public sealed class BilevelStep : TrainingStep
         _augmenter.to(context.Device);
         var parameters = augmenter.parameters().ToArray();
         _augmenterOptimizer = new SgdMomentum(parameters, context.Config.AugmenterMomentum, context.Config.AugmenterWeightDecay);
-        _lookAhead = LookAheadOptimizer.Of(context.Optimizer);
     }
 
     /// <summary>The augmenter being learned.</summary>
@@ -59,10 +57,11 @@ public sealed class BilevelStep : TrainingStep
         {
             var (xv, yv) = NextValidationBatch();
             StepProfiler.Mark("draw + validation batch");
+            var problem = new HypergradientProblem(model, _context.Optimizer.Buffers, _context.Optimizer.Rule, _context.Normalize, _augmenter,
+                unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate);
             var result = _context.Config.Hypergrad is "fd" or "fd-central"
-                ? Hypergradient.FiniteDifferenceK1(model, _context.Optimizer.Buffers, _lookAhead, _context.Normalize, _augmenter, unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate,
-                    central: _context.Config.Hypergrad == "fd-central")
-                : Hypergradient.ExactK1(model, _context.Optimizer.Buffers, _lookAhead, _context.Normalize, _augmenter, unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate);
+                ? Hypergradient.FiniteDifferenceK1(problem, central: _context.Config.Hypergrad == "fd-central")
+                : Hypergradient.ExactK1(problem);
             UpdateAugmenter(result.Gradients);
             StepProfiler.Mark("augmenter update");
             _context.Optimizer.Step(result.ClassifierGradients, lr);
@@ -72,7 +71,7 @@ public sealed class BilevelStep : TrainingStep
         }
         else
         {
-            _window ??= new LookAheadWindow(model, _context.Optimizer.Buffers, _lookAhead, _context.Normalize);
+            _window ??= new LookAheadWindow(model, _context.Optimizer.Buffers, _context.Optimizer.Rule, _context.Normalize);
             var augmented = _augmenter.Augment(unitImages, draw).Images;
             StepProfiler.Mark("augment forward");
             (loss, logits) = _window.Step(augmented, labels, lr, BatchNormMode.TrainUpdate);

@@ -22,39 +22,29 @@ public sealed record HypergradientResult(Tensor[] Gradients, Tensor TrainLoss, T
 public static class Hypergradient
 {
     /// <summary>Exact K = 1 hypergradient by the gradient–vector identity.</summary>
-    /// <param name="model">Classifier at w₀.</param>
-    /// <param name="buffers">Momentum buffers m₀.</param>
-    /// <param name="optimizer">Update rule.</param>
-    /// <param name="normalize">[0, 1] images → model input.</param>
-    /// <param name="augmenter">The augmenter (φ = its parameters).</param>
-    /// <param name="images">Training batch in [0, 1] (after fixed augmentations).</param>
-    /// <param name="labels">Training labels.</param>
-    /// <param name="draw">The augmenter's noise and mask for this batch.</param>
-    /// <param name="validationImages">Validation batch in [0, 1].</param>
-    /// <param name="validationLabels">Validation labels.</param>
-    /// <param name="lr">Learning rate η of the step.</param>
-    /// <param name="trainMode">BatchNorm mode of the training forward.</param>
-    public static HypergradientResult ExactK1(Classifier model, IReadOnlyList<Tensor> buffers, LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize,
-        Augmenter augmenter, Tensor images, Tensor labels, AugmenterDraw draw, Tensor validationImages, Tensor validationLabels, double lr, BatchNormMode trainMode)
+    /// <param name="problem">The classifier, augmenter, batches and step.</param>
+    public static HypergradientResult ExactK1(HypergradientProblem problem)
     {
+        ArgumentNullException.ThrowIfNull(problem);
+        var (model, augmenter, normalize) = (problem.Model, problem.Augmenter, problem.Normalize);
         var weights = model.Weights.Cast<Tensor>().ToArray();
         var phi = augmenter.parameters().Cast<Tensor>().ToArray();
-        var augmented = augmenter.Augment(images, draw).Images;
+        var augmented = augmenter.Augment(problem.Images, problem.Draw).Images;
         StepProfiler.Mark("augment forward");
-        var logits = model.Forward(normalize(augmented), weights, trainMode);
-        var loss = nn.functional.cross_entropy(logits, labels);
+        var logits = model.Forward(normalize(augmented), weights, problem.TrainMode);
+        var loss = nn.functional.cross_entropy(logits, problem.Labels);
         StepProfiler.Mark("train forward");
         var g = torch.autograd.grad([loss], weights, create_graph: true, retain_graph: true).ToArray();
         StepProfiler.Mark("train backward (create_graph)");
 
-        var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
+        var v = ValidationGradientAtLookAhead(problem, weights, g);
         var dot = zeros(1, dtype: loss.dtype, device: loss.device);
         for (int i = 0; i < g.Length; i++)
         {
             dot = dot + (g[i] * v[i]).sum();
         }
         StepProfiler.Mark("dot g.v");
-        var h = torch.autograd.grad([dot * optimizer.GradientFactor(lr)], phi, retain_graph: false, allow_unused: true);
+        var h = torch.autograd.grad([dot * problem.Rule.GradientFactor(problem.Lr)], phi, retain_graph: false, allow_unused: true);
         var gradients = h.Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
         StepProfiler.Mark("second-order backward");
         return new HypergradientResult(gradients, loss.detach(), logits.detach(), g.Select(t => t.detach()).ToArray());
@@ -67,23 +57,13 @@ public static class Hypergradient
     /// shifted forward/backward; the central difference (<paramref name="central"/>) evaluates
     /// <c>w₀ ± εv</c> instead, with an O(ε²) rather than O(ε) error, for two. <c>ε = 0.01 / ‖v‖</c>.
     /// </summary>
-    /// <param name="model">Classifier at w₀.</param>
-    /// <param name="buffers">Momentum buffers m₀.</param>
-    /// <param name="optimizer">Update rule.</param>
-    /// <param name="normalize">[0, 1] images → model input.</param>
-    /// <param name="augmenter">The augmenter (φ = its parameters).</param>
-    /// <param name="images">Training batch in [0, 1] (after fixed augmentations).</param>
-    /// <param name="labels">Training labels.</param>
-    /// <param name="draw">The augmenter's noise and mask for this batch.</param>
-    /// <param name="validationImages">Validation batch in [0, 1].</param>
-    /// <param name="validationLabels">Validation labels.</param>
-    /// <param name="lr">Learning rate η of the step.</param>
-    /// <param name="trainMode">BatchNorm mode of the training forward.</param>
+    /// <param name="problem">The classifier, augmenter, batches and step.</param>
     /// <param name="central">Central instead of forward difference.</param>
-    public static HypergradientResult FiniteDifferenceK1(Classifier model, IReadOnlyList<Tensor> buffers, LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize,
-        Augmenter augmenter, Tensor images, Tensor labels, AugmenterDraw draw, Tensor validationImages, Tensor validationLabels, double lr, BatchNormMode trainMode,
-        bool central = false)
+    public static HypergradientResult FiniteDifferenceK1(HypergradientProblem problem, bool central = false)
     {
+        ArgumentNullException.ThrowIfNull(problem);
+        var (model, augmenter, normalize) = (problem.Model, problem.Augmenter, problem.Normalize);
+        var (images, labels, draw, trainMode) = (problem.Images, problem.Labels, problem.Draw, problem.TrainMode);
         var weights = model.Weights.Cast<Tensor>().ToArray();
         var phi = augmenter.parameters().Cast<Tensor>().ToArray();
 
@@ -117,7 +97,7 @@ public static class Hypergradient
             atOrigin = both.Skip(weights.Length).Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t.detach()).ToArray();
             StepProfiler.Mark("train backward (w and φ)");
         }
-        var v = ValidationGradientAtLookAhead(model, weights, g, buffers, optimizer, normalize, validationImages, validationLabels, lr);
+        var v = ValidationGradientAtLookAhead(problem, weights, g);
         double norm = Norm(v);
         StepProfiler.Mark("norm of v");
         var gradients = phi.Select(p => zeros_like(p)).ToArray();
@@ -135,7 +115,7 @@ public static class Hypergradient
         }
         var plus = GradPhiAt(+1);
         var reference = atOrigin ?? GradPhiAt(-1);
-        double factor = optimizer.GradientFactor(lr) / ((central ? 2 : 1) * eps);
+        double factor = problem.Rule.GradientFactor(problem.Lr) / ((central ? 2 : 1) * eps);
         for (int i = 0; i < phi.Length; i++)
         {
             gradients[i] = (plus[i] - reference[i]) * factor;
@@ -157,28 +137,20 @@ public static class Hypergradient
         return Math.Sqrt(stack(squares).sum().ToDouble());
     }
 
-    // v = ∇_w CE(f(x_v; w₁), y_v) at w₁ = w₀ − η·update(g, m₀), an ordinary backward (w₁ detached).
-    private static Tensor[] ValidationGradientAtLookAhead(Classifier model, Tensor[] weights, IReadOnlyList<Tensor> g, IReadOnlyList<Tensor> buffers,
-        LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize, Tensor validationImages, Tensor validationLabels, double lr)
+    // v = ∇_w CE(f(x_v; w₁), y_v) at w₁ = the rule's step from (w₀, m₀) with g, an ordinary backward (w₁ detached).
+    private static Tensor[] ValidationGradientAtLookAhead(HypergradientProblem problem, Tensor[] weights, IReadOnlyList<Tensor> g)
     {
         Tensor[] next;
         using (no_grad())
         {
-            next = new Tensor[weights.Length];
-            for (int i = 0; i < weights.Length; i++)
-            {
-                var d = g[i].detach() + (optimizer.WeightDecay * weights[i]);
-                var m = (optimizer.Momentum * buffers[i]) + d;
-                var update = optimizer.Nesterov ? d + (optimizer.Momentum * m) : m;
-                next[i] = weights[i] - (lr * update);
-            }
+            next = weights.Select((w, i) => problem.Rule.Step(w.detach(), problem.Buffers[i], g[i].detach(), problem.Lr).Weight).ToArray();
         }
         StepProfiler.Mark("look-ahead weights");
         foreach (var w in next)
         {
             w.requires_grad_(true);
         }
-        var valLoss = nn.functional.cross_entropy(model.Forward(normalize(validationImages), next, BatchNormMode.TrainNoUpdate), validationLabels);
+        var valLoss = nn.functional.cross_entropy(problem.Model.Forward(problem.Normalize(problem.ValidationImages), next, BatchNormMode.TrainNoUpdate), problem.ValidationLabels);
         StepProfiler.Mark("validation forward");
         var v = torch.autograd.grad([valLoss], next).Select(t => t.detach()).ToArray();
         StepProfiler.Mark("validation backward");

@@ -6,17 +6,17 @@ using static TorchSharp.torch;
 namespace Dabo.Training.Bilevel;
 
 /// <summary>
-/// K look-ahead SGD-momentum steps of the classifier that keep the autograd graph back to the
-/// augmenter, from the real weights w₀ and momentum buffers m₀ (constants: the truncation):
-/// <c>g_k = ∇_w CE(f(A(x_k, z_k; φ); w_k), y_k)</c>, <c>m_{k+1} = μ m_k + g_k + λ w_k</c>,
-/// <c>w_{k+1} = w_k − η m_{k+1}</c> (Nesterov: <c>w_{k+1} = w_k − η (g_k + λ w_k + μ m_{k+1})</c>).
+/// K look-ahead steps of the classifier that keep the autograd graph back to the augmenter, from
+/// the real weights w₀ and momentum buffers m₀ (constants: the truncation):
+/// <c>g_k = ∇_w CE(f(A(x_k, z_k; φ); w_k), y_k)</c>, then the real optimizer's <see cref="SgdRule"/>
+/// in its functional form.
 /// <see cref="ValidationLoss"/> then gives <c>CE(f(x_v; w_K), y_v)</c>, differentiable with respect to φ.
 /// The tensors it keeps between calls live outside dispose scopes and are released by <see cref="Dispose"/>.
 /// </summary>
 public sealed class LookAheadWindow : IDisposable
 {
     private readonly Classifier _model;
-    private readonly LookAheadOptimizer _optimizer;
+    private readonly SgdRule _rule;
     private readonly Func<Tensor, Tensor> _normalize;
     private Tensor[] _weights;
     private Tensor[] _buffers;
@@ -25,12 +25,12 @@ public sealed class LookAheadWindow : IDisposable
     /// <summary>Starts a window at the model's current weights and the given momentum buffers.</summary>
     /// <param name="model">The classifier (functional forward).</param>
     /// <param name="buffers">Momentum buffers m₀ (read, never modified).</param>
-    /// <param name="optimizer">Update rule.</param>
+    /// <param name="rule">Update rule (the real optimizer's).</param>
     /// <param name="normalize">[0, 1] images → model input.</param>
-    public LookAheadWindow(Classifier model, IReadOnlyList<Tensor> buffers, LookAheadOptimizer optimizer, Func<Tensor, Tensor> normalize)
+    public LookAheadWindow(Classifier model, IReadOnlyList<Tensor> buffers, SgdRule rule, Func<Tensor, Tensor> normalize)
     {
         _model = model;
-        _optimizer = optimizer;
+        _rule = rule;
         _normalize = normalize;
         _weights = model.Weights.Cast<Tensor>().ToArray();
         _buffers = buffers.Select(b => b.detach().DetachFromDisposeScope()).ToArray();
@@ -61,13 +61,9 @@ public sealed class LookAheadWindow : IDisposable
         var grads = torch.autograd.grad([loss], _weights, create_graph: true, retain_graph: true);
         var newWeights = new Tensor[_weights.Length];
         var newBuffers = new Tensor[_weights.Length];
-        double mu = _optimizer.Momentum;
         for (int i = 0; i < _weights.Length; i++)
         {
-            var d = _optimizer.WeightDecay == 0 ? grads[i] : grads[i] + (_optimizer.WeightDecay * _weights[i]);
-            newBuffers[i] = (mu * _buffers[i]) + d;
-            var update = _optimizer.Nesterov ? d + (mu * newBuffers[i]) : newBuffers[i];
-            newWeights[i] = _weights[i] - (lr * update);
+            (newWeights[i], newBuffers[i]) = _rule.Step(_weights[i], _buffers[i], grads[i], lr);
         }
         Replace(newWeights, newBuffers);
         Steps++;
