@@ -39,7 +39,7 @@ unzip -l "$feed/Dabo.Cli.linux-x64.$version.nupkg" | grep -qE 'runtimes/(win|osx
 unzip -p "$feed/Dabo.$version.nupkg" Dabo.nuspec | grep -q '<dependency id="TorchSharp-cpu"' \
   && fail "the Dabo package depends on TorchSharp-cpu (it must leave libtorch to the application)"
 unzip -p "$feed/Dabo.$version.nupkg" Dabo.nuspec | grep -q 'ScottPlot' && fail "the Dabo package depends on ScottPlot"
-say "packed $(cd "$feed" && ls | tr '\n' ' ')($(du -m "$feed/Dabo.Cli.linux-x64.$version.nupkg" | cut -f1) MB tool)"
+say "packed $(cd "$feed" && for f in *; do printf '%s (%s KB) ' "$f" "$(( $(stat -c %s "$f") / 1000 ))"; done)"
 
 # 2. A console project that uses the library from the feed. Its packages go to a folder of its own
 #    (the global folder only as a read-only fallback), so no stale Dabo $version is ever reused.
