@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace Dabo;
@@ -20,13 +21,19 @@ public static class TorchRuntime
         {
             if (!_loaded)
             {
+                // Load libLibTorchSharp ourselves first: the loader's own error (e.g. "GLIBCXX_3.4.32 not
+                // found") names what is missing, where TorchSharp's message prints a long trace without it.
+                if (NativeLoadError() is string error)
+                {
+                    throw new DaboException(LoadFailureMessage(error));
+                }
                 try
                 {
                     torch.InitializeDeviceType(DeviceType.CPU);
                 }
                 catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException)
                 {
-                    throw new DaboException($"TorchSharp's native library failed to load ({FirstLine(e.Message)}); run scripts/setup.sh (it installs a libstdc++ with GLIBCXX_3.4.32)", e);
+                    throw new DaboException(LoadFailureMessage(e.InnerException?.Message ?? e.Message), e);
                 }
                 _loaded = true;
                 Data.ImageFolderReader.EnsureImager();
@@ -46,5 +53,70 @@ public static class TorchRuntime
     public static int EffectiveThreads(int? threads) =>
         threads is null or 0 ? Environment.ProcessorCount : Math.Min(threads.Value, Environment.ProcessorCount);
 
-    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+    /// <summary>
+    /// The one-line message for a native load failure whose loader error is <paramref name="error"/>: what to
+    /// install when it is the C++ runtime (libtorch 2.10 needs <c>GLIBCXX_3.4.32</c>, GCC 13's libstdc++;
+    /// Debian 12 has GCC 12's), else the loader's own words.
+    /// </summary>
+    internal static string LoadFailureMessage(string error)
+    {
+        string detail = LoaderDetail(error);
+        if (error.Contains("GLIBCXX_", StringComparison.Ordinal) || error.Contains("CXXABI_", StringComparison.Ordinal)
+            || error.Contains("libstdc++", StringComparison.Ordinal))
+        {
+            return $"TorchSharp's native library needs a newer C++ runtime ({detail}); install a libstdc++6 with GLIBCXX_3.4.32 "
+                + "(GCC 13 or newer: Debian 13, Ubuntu 24.04; on Debian 12: 'sudo apt-get install -t trixie libstdc++6' after adding a trixie apt source, "
+                + "which is what scripts/setup.sh of a Dabo checkout does), then run again";
+        }
+        return $"TorchSharp's native library failed to load ({detail}); on Debian or Ubuntu run scripts/setup.sh of a Dabo checkout, "
+            + "or install what the message names (libtorch 2.10 needs glibc 2.28 and a libstdc++6 with GLIBCXX_3.4.32)";
+    }
+
+    /// <summary>
+    /// Loads <c>libLibTorchSharp.so</c> from where the build or the tool puts it (Linux only) and returns the
+    /// loader's error, or null when it loaded or is not where we look (then TorchSharp finds it its own way).
+    /// </summary>
+    private static string? NativeLoadError()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        string rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        string? torchDirectory = Path.GetDirectoryName(typeof(torch).Assembly.Location);
+        string[] candidates =
+        [
+            .. torchDirectory is null ? Array.Empty<string>() : [Path.Combine(torchDirectory, "libLibTorchSharp.so")],
+            Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", "libLibTorchSharp.so"),
+        ];
+        string? path = candidates.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return null;
+        }
+        try
+        {
+            NativeLibrary.Load(path);
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The part of a loader message after the .NET preamble, on one line.</summary>
+    private static string LoaderDetail(string error)
+    {
+        string line = string.Join(' ', error.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // .NET's DllNotFoundException starts with a hint about strace and LD_DEBUG; the loader's own words follow it.
+        const string Hint = "environment variable:";
+        int hint = line.IndexOf(Hint, StringComparison.Ordinal);
+        if (hint >= 0 && hint + Hint.Length < line.Length)
+        {
+            line = line[(hint + Hint.Length)..].Trim();
+        }
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
 }

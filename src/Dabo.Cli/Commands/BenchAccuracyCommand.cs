@@ -128,7 +128,8 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         {
             var all = AccuracyBenchmark.Run(protocols, output, CommandLine.Current("accuracy"), new ConsoleObserver(settings.Quiet),
                 settings.Quiet ? null : (p, m, s, r) => Console.WriteLine($"== {p}: {m}, seed {s}{(r ? " (resuming)" : "")}"),
-                WorkerProcesses.ThreadsPerJob(jobs, settings.Threads), null, cancel.Token, settings.Quiet ? null : WorkerProcesses.SayWaiting);
+                WorkerProcesses.ThreadsPerJob(jobs, settings.Threads), null, cancel.Token, settings.Quiet ? null : WorkerProcesses.SayWaiting,
+                (results, directory) => ReportWriter.Write(results, directory));
             workers.ReportFailures();
             foreach (var (protocol, results) in all)
             {

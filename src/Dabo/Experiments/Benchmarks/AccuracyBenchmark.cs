@@ -14,11 +14,13 @@ public static class AccuracyBenchmark
     /// <summary>
     /// Runs the protocols (finished runs are reused; other processes running the same benchmark share
     /// the runs) and returns their results. <paramref name="waiting"/> is told how many runs other
-    /// processes hold when this one has nothing left to train.
+    /// processes hold when this one has nothing left to train. <paramref name="writeReport"/>, when given, is
+    /// called with each finished protocol's results and its directory (the CLI writes <c>report.html</c>
+    /// there with Dabo.Reporting; the library itself draws nothing).
     /// </summary>
     public static IReadOnlyList<(AccuracyProtocol Protocol, ComparisonResults Results)> Run(IReadOnlyList<AccuracyProtocol> protocols, string directory,
         string command, ITrainingObserver? observer, Action<string, string, int, bool>? runStarting, int? threads, string? cacheDirectory,
-        CancellationToken cancellationToken, Action<int>? waiting = null)
+        CancellationToken cancellationToken, Action<int>? waiting = null, Action<ComparisonResults, string>? writeReport = null)
     {
         var all = new List<(AccuracyProtocol, ComparisonResults)>();
         foreach (var protocol in protocols)
@@ -32,7 +34,7 @@ public static class AccuracyBenchmark
                 Waiting = waiting,
             };
             var results = comparison.Run(observer, command, cancellationToken);
-            Reporting.HtmlReport.Write(results, Path.Combine(directory, protocol.Name), cacheDirectory);
+            writeReport?.Invoke(results, Path.Combine(directory, protocol.Name));
             all.Add((protocol, results));
             AtomicFile.WriteAllText(Path.Combine(directory, "accuracy.md"), Markdown(all, command));
         }
