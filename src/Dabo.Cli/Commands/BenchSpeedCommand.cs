@@ -69,6 +69,11 @@ public sealed class BenchSpeedCommand : Command<BenchSpeedCommand.Settings>
         [Description("Also report the mean time of each phase of each step (augment, forward, backward, …).")]
         public bool Profile { get; init; }
 
+        /// <summary>Look-ahead lengths.</summary>
+        [CommandOption("--inner-steps <LIST>")]
+        [Description("Also time the exact bilevel step and its peak RSS for each K in this comma-separated list, e.g. 1,2,4,8 (default: none).")]
+        public string? InnerSteps { get; init; }
+
         /// <summary>JSON lines.</summary>
         [CommandOption("--json")]
         [Description("Print one JSON object per model (JSON lines) instead of tables.")]
@@ -93,10 +98,29 @@ public sealed class BenchSpeedCommand : Command<BenchSpeedCommand.Settings>
                 Threads = Threads,
                 DataPath = !NoDataPath,
                 Profile = Profile,
+                InnerSteps = ParseInnerSteps(InnerSteps),
             };
             options.Validate();
             return options;
         }
+    }
+
+    private static IReadOnlyList<int> ParseInnerSteps(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return [];
+        }
+        var values = new List<int>();
+        foreach (var part in list.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int k))
+            {
+                throw new DaboException($"--inner-steps {list}: '{part}' is not a whole number; write e.g. 1,2,4,8");
+            }
+            values.Add(k);
+        }
+        return values;
     }
 
     /// <inheritdoc />
@@ -143,6 +167,17 @@ public sealed class BenchSpeedCommand : Command<BenchSpeedCommand.Settings>
         Row("RSS growth (soak)", r => r.RssGrowthPercent is double g ? string.Create(c, $"{g:+0.0;-0.0}% / {r.SoakSteps} steps") : "-");
         Row("threads", r => r.Threads.ToString(c));
         AnsiConsole.Write(table);
+
+        foreach (var r in results.Where(r => r.InnerSteps is { Count: > 0 }))
+        {
+            var t = new Table().Title($"{r.Model}: exact bilevel step by look-ahead length K").AddColumns("K", "ms per step", "× plain", "peak RSS (MiB)", "over plain (MiB)");
+            foreach (var k in r.InnerSteps!)
+            {
+                t.AddRow(k.InnerSteps.ToString(c), k.MillisecondsPerStep.ToString("F1", c), k.RatioToPlain.ToString("F2", c) + "×",
+                    k.PeakRssMb?.ToString("F0", c) ?? "-", k.PeakRssOverPlainMb?.ToString("+0;-0", c) ?? "-");
+            }
+            AnsiConsole.Write(t);
+        }
 
         var first = results.FirstOrDefault(r => r.DataPath is { Count: > 0 });
         if (first is not null)

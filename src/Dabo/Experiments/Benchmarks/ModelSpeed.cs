@@ -106,4 +106,11 @@ public sealed record ModelSpeed
     /// <summary>Mean phase times per mode (only when profiling).</summary>
     [JsonPropertyName("phases")]
     public IReadOnlyDictionary<string, IReadOnlyList<PhaseTime>>? Phases { get; init; }
+
+    /// <summary>
+    /// The exact bilevel step for each K of <see cref="SpeedBenchmarkOptions.InnerSteps"/> (time per
+    /// real step and peak RSS), or null when not asked for.
+    /// </summary>
+    [JsonPropertyName("inner_steps")]
+    public IReadOnlyList<InnerStepSpeed>? InnerSteps { get; init; }
 }

@@ -11,6 +11,23 @@ public static class ProcessMemory
     /// <summary>Peak resident set size so far (VmHWM, the high-water mark), or null where <c>/proc</c> is unavailable.</summary>
     public static double? PeakResidentMegabytes() => Read("VmHWM:");
 
+    /// <summary>
+    /// Resets the peak (VmHWM) to the current resident size, by writing 5 to
+    /// <c>/proc/self/clear_refs</c> (Linux 4.0 and later); false where that is not possible.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Parses one <c>kB</c> field of a <c>/proc/PID/status</c> text into MiB, or null when absent.</summary>
     /// <param name="status">The file's text.</param>
     /// <param name="field">Field name with its colon, e.g. <c>VmHWM:</c>.</param>

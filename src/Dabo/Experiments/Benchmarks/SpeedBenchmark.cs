@@ -72,6 +72,13 @@ public sealed class SpeedBenchmark
             double sample = times[Mode.PolicySample];
             double update = times[Mode.PolicyUpdate];
 
+            IReadOnlyList<InnerStepSpeed>? inner = null;
+            if (_options.InnerSteps.Count > 0)
+            {
+                progress?.Report($"{model}: exact bilevel step for K = {string.Join(", ", _options.InnerSteps)} (time and peak RSS)");
+                inner = TimeInnerSteps(model, data, steps, plain, cancellationToken);
+            }
+
             IReadOnlyList<double>? soak = null;
             if (_options.SoakSteps > 0 && string.Equals(model, SmallCnn.RegistryName, StringComparison.OrdinalIgnoreCase))
             {
@@ -99,6 +106,7 @@ public sealed class SpeedBenchmark
                 SoakRssMb = soak,
                 DataPath = dataPath.Select(d => d with { ShareOfPlainStep = d.MillisecondsPerBatch / plain }).ToList(),
                 Phases = _options.Profile ? phases : null,
+                InnerSteps = inner,
             });
             completed?.Invoke(results[^1]);
         }
@@ -147,7 +155,7 @@ public sealed class SpeedBenchmark
         }
     }
 
-    private Harness Build(string modelName, PreparedData data, Mode mode)
+    private Harness Build(string modelName, PreparedData data, Mode mode, int innerSteps = 0)
     {
         torch.manual_seed(_options.Seed);
         var model = ModelRegistry.Create(modelName, data.Channels, _options.Classes);
@@ -166,7 +174,7 @@ public sealed class SpeedBenchmark
             BatchSize = _options.BatchSize,
             Lr = Lr,
             Seed = _options.Seed,
-            InnerSteps = mode == Mode.K2Exact ? 2 : 1,
+            InnerSteps = innerSteps > 0 ? innerSteps : mode == Mode.K2Exact ? 2 : 1,
             Hypergrad = mode == Mode.K1Fd ? "fd" : "exact",
         };
         var optimizer = new SgdMomentum(model.Weights, config.Momentum, config.WeightDecay, config.Nesterov);
@@ -298,6 +306,63 @@ public sealed class SpeedBenchmark
             }
         }
         return (modes.ToDictionary(m => m, m => Median(times[m])), phases);
+    }
+
+    // For each K (ascending): the exact bilevel step's time per real step (median window / K) and
+    // the peak RSS while its windows ran (the high-water mark is reset before each K; memory the
+    // allocator kept from a smaller K is reused, so the peaks grow with K as the graph does). Plain
+    // steps measured the same way first give the baseline. Not interleaved: each K runs alone.
+    private List<InnerStepSpeed> TimeInnerSteps(string modelName, PreparedData data, int windows, double plainMs, CancellationToken cancellationToken)
+    {
+        double? Peak(Harness harness)
+        {
+            ProcessMemory.ResetPeak();
+            RunWindows(harness, data, _options.WarmupSteps, cancellationToken);
+            return ProcessMemory.PeakResidentMegabytes();
+        }
+        double? plainPeak;
+        using (var plain = Build(modelName, data, Mode.Plain))
+        {
+            plainPeak = Peak(plain);
+        }
+        var results = new List<InnerStepSpeed>();
+        foreach (var k in _options.InnerSteps.Distinct().Order())
+        {
+            using var harness = Build(modelName, data, Mode.K1Exact, innerSteps: k);
+            ProcessMemory.ResetPeak();
+            var times = RunWindows(harness, data, _options.WarmupSteps + windows, cancellationToken).Skip(_options.WarmupSteps).ToList();
+            double? peak = ProcessMemory.PeakResidentMegabytes();
+            double perStep = Median(times) / k;
+            results.Add(new InnerStepSpeed(k, perStep, perStep / plainMs, peak, peak is double p && plainPeak is double b ? p - b : null));
+        }
+        return results;
+    }
+
+    // Runs the harness for this many units (a unit = its K steps) and returns each unit's milliseconds.
+    private static List<double> RunWindows(Harness harness, PreparedData data, int units, CancellationToken cancellationToken)
+    {
+        using var batches = Batches(harness.Train).GetEnumerator();
+        var times = new List<double>();
+        for (int unit = 0; unit < units; unit++)
+        {
+            double ms = 0;
+            for (int k = 0; k < harness.StepsPerUnit; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                batches.MoveNext();
+                var (images, labels) = batches.Current;
+                using var _i = images;
+                using var _l = labels;
+                using var scope = NewDisposeScope();
+                var unitImages = PreparedData.ToUnit(images, CPU);
+                long start = Stopwatch.GetTimestamp();
+                harness.Step.Run(unitImages, labels, Lr);
+                ms += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            times.Add(ms);
+        }
+        GC.KeepAlive(data);
+        return times;
     }
 
     // RSS (MiB) every SoakSampleInterval steps over SoakSteps bilevel steps, after a warm-up.

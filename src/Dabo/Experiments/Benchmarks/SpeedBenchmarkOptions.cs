@@ -47,6 +47,12 @@ public sealed record SpeedBenchmarkOptions
     /// <summary>Whether to record the phase times of each mode (<see cref="Training.StepProfiler"/>).</summary>
     public bool Profile { get; init; }
 
+    /// <summary>
+    /// Look-ahead lengths K for which the exact bilevel step's time per real step and peak RSS are
+    /// measured, each after the interleaved modes (empty: none).
+    /// </summary>
+    public IReadOnlyList<int> InnerSteps { get; init; } = [];
+
     /// <summary>Seed of the synthetic data and of the initializations.</summary>
     public int Seed { get; init; }
 
@@ -101,6 +107,10 @@ public sealed record SpeedBenchmarkOptions
         if (Classes < 2)
         {
             throw new DaboException($"classes {Classes}: must be at least 2");
+        }
+        if (InnerSteps.Any(k => k is < 1 or > 64))
+        {
+            throw new DaboException($"--inner-steps {string.Join(',', InnerSteps)}: each K must be from 1 to 64, e.g. 1,2,4,8");
         }
         if (Threads is < 0)
         {
