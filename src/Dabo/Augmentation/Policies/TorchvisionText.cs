@@ -122,9 +122,15 @@ public static class TorchvisionText
         {
             text.Append("# - narrow ranges: RandAugment uses one fixed magnitude, not a uniform bin; the prior draws the bin uniformly.\n");
         }
-        if (space.Operations.Any(o => o.Name == "color") is false)
+        var standard = PolicySpace.TrivialAugmentWide(3, b).Operations.Select(o => o.Name).ToList();
+        var names = space.Operations.Select(o => o.Name).ToList();
+        if (names.SequenceEqual(standard.Where(n => n != "color")))
         {
             text.Append("# - the policy leaves out colour (grayscale data); TrivialAugmentWide's colour step is then the identity on one channel.\n");
+        }
+        else if (!names.Order(StringComparer.Ordinal).SequenceEqual(standard.Order(StringComparer.Ordinal)))
+        {
+            text.Append(Invariant($"# - the policy's operations ({string.Join(", ", names)}) are not TrivialAugmentWide's {standard.Count}: the stock prior above draws from another set.\n"));
         }
         text.Append(Invariant($"# Learned, per slot (prior {Number(100.0 / k, 1)} % each; mean magnitude in the operation's unit):\n"));
         for (int s = 0; s < policy.Slots; s++)

@@ -175,5 +175,11 @@ public class LearnedRangesTests
         Assert.StartsWith("# slot 1: rotate ", slot1);
         Assert.Contains(" deg)", slot1);
         Assert.Contains("# slot 2: ", text);
+        Assert.DoesNotContain("# - ", text);
+
+        using var gray = new PolicyDistribution(PolicySpace.TrivialAugmentWide(1), 1);
+        string grayText = TorchvisionText.For(gray);
+        Assert.Contains("prior = v2.TrivialAugmentWide(num_magnitude_bins=31)\n", grayText);
+        Assert.Contains("leaves out colour", grayText);
     }
 }
