@@ -47,6 +47,9 @@ public static class CliApp
                 .WithDescription("Accuracy, per-class accuracy and confusion matrix of a run's classifier; optional test-time augmentation.")
                 .WithExample("eval", "--run", "runs/demo/runs/learned-affine/seed-0")
                 .WithExample("eval", "--run", "runs/x", "--tta", "8", "--json");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write a run's classifier as safetensors (for PyTorch) with its normalization and classes in a JSON file beside it.")
+                .WithExample("export", "--run", "runs/x", "--out", "x.safetensors");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one classifier with one augmentation method (fixed, learned by bilevel optimization, or transferred).")
                 .WithExample("train", "--dataset", "fashion-mnist", "--train-size", "1000", "--augment", "none", "--epochs", "30", "--out", "runs/none")

@@ -203,6 +203,7 @@ public static class HtmlReport
                 html.Append(CultureInvariant($"""<img {src} width="{ReportCharts.SmallWidth}" height="{ReportCharts.SmallHeight}" alt="{Html(title)}">""")).Append('\n');
             }
             html.Append("</div>\n");
+            TorchvisionBlock.Append(html, method.FirstRunWithMetrics!.Value.Run);
         }
     }
 
@@ -283,6 +284,7 @@ public static class HtmlReport
         table.policy td.unit { color: #555; }
         table.policy .slot { border-left: 1px solid #d0d7de; }
         table.policy th[colspan] { text-align: center; }
+        pre.torchvision { word-break: normal; overflow-wrap: anywhere; }
         .verdict { font-size: 1.05em; background: #f6f8fa; border-left: 4px solid #0969da; padding: 0.5em 0.9em; }
         table.confusion td { font-variant-numeric: tabular-nums; }
         table.confusion td.diagonal { font-weight: 700; background: #dcf5e3; }

@@ -40,6 +40,7 @@ internal static class PolicySection
             html.Append(Invariant($"""<img {klSrc} width="{ReportCharts.Width}" height="{ReportCharts.Height}" alt="{Html(klTitle)}">""")).Append('\n');
             html.Append("</div>\n");
             Table(html, runs.Select(r => r.History.Final).ToList(), history.Final.Signal);
+            TorchvisionBlock.Append(html, run);
         }
     }
 

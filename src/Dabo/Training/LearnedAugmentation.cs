@@ -33,7 +33,7 @@ public static class LearnedAugmentation
             string file = source.AugmenterFile;
             if (!File.Exists(file) && !Directory.Exists(file) && File.Exists(source.PolicyFile))
             {
-                throw new DaboException($"--augment {learned}: {dir} is a learned-policy run (it has policy.json, not augmenter.bin); reuse its policy with --augment policy:{source.PolicyFile}");
+                throw new DaboException($"--augment {learned}: {dir} has a policy.json but no augmenter.bin (a learned-policy run, or a learned:DIR run); reuse its policy with --augment policy:{source.PolicyFile}");
             }
             if (!File.Exists(file) && !Directory.Exists(file))
             {
@@ -77,7 +77,7 @@ public static class LearnedAugmentation
             {
                 p.requires_grad_(false);
             }
-            return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen);
+            return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen, context.Config);
         }
         if (PolicyArgumentsOf(learned) is { } policy)
         {
@@ -193,8 +193,11 @@ public static class LearnedAugmentation
         }
     }
 
-    private sealed class FrozenAugmenterStep(PlainStep inner, Augmenter augmenter) : TrainingStep
+    private sealed class FrozenAugmenterStep(PlainStep inner, Augmenter augmenter, TrainingConfig config) : TrainingStep
     {
+        // The frozen augmenter's ranges, like a learning run's (its augmenter.bin stays in the source run).
+        public override void SaveArtifacts(RunDirectory run) => PolicyExport.WriteRanges(augmenter, run, config);
+
         public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr) => inner.Run(unitImages, labels, lr);
 
         public override Tensor Preview(Tensor unitImages) => inner.Preview(unitImages);

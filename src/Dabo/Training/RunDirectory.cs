@@ -36,7 +36,10 @@ public sealed class RunDirectory
     /// <summary>Trained augmenter (learned methods).</summary>
     public string AugmenterFile => File("augmenter.bin");
 
-    /// <summary>Learned policy (learned-policy runs), readable by <c>--augment policy:FILE</c>.</summary>
+    /// <summary>
+    /// What a learned run ended with, readable by <c>--augment policy:FILE</c>: the learned policy
+    /// (learned-policy runs) or the learned ranges (learned-augmenter runs), with <c>torchvision.txt</c> beside it.
+    /// </summary>
     public string PolicyFile => File("policy.json");
 
     /// <summary>Grid of original and augmented training images.</summary>

@@ -16,6 +16,7 @@ public class HelpTests
         { "data", typeof(DataCommand.Settings) },
         { "eval", typeof(EvalCommand.Settings) },
         { "preview", typeof(PreviewCommand.Settings) },
+        { "export", typeof(ExportCommand.Settings) },
         { "demo", typeof(DemoCommand.Settings) },
     };
 

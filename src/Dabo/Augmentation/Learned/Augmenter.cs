@@ -28,8 +28,8 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
     private readonly double[] _identity;
     private readonly double[] _range;
 
-    /// <summary>The learned operations with their output columns, in <see cref="LearnedOperation.Order"/>.</summary>
-    private readonly (LearnedOperation Operation, int Column)[] _applyOrder;
+    /// <summary>The learned operation of each output column.</summary>
+    private readonly LearnedOperation[] _operations;
 
     /// <summary>Creates the common part of an augmenter.</summary>
     /// <param name="kind">Registry name (e.g. <c>learned-affine</c>).</param>
@@ -57,7 +57,7 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
         Options = options;
         _identity = specs.Select(s => s.Identity).ToArray();
         _range = specs.Select(s => s.MaxRange).ToArray();
-        _applyOrder = specs.Select((s, i) => (s.Learned, i)).OrderBy(c => c.Learned.Order).ToArray();
+        _operations = specs.Select(s => s.Learned).ToArray();
         _generator = new Generator(unchecked((ulong)options.Seed), CPU);
     }
 
@@ -101,30 +101,9 @@ public abstract class Augmenter : nn.Module<Tensor, Tensor>
     /// <param name="parameters"><c>[N, P]</c> in the units of <see cref="Specs"/>.</param>
     public Tensor Apply(Tensor images, Tensor parameters)
     {
-        if (parameters.dim() != 2 || parameters.shape[0] != images.shape[0] || parameters.shape[1] != Specs.Count)
-        {
-            throw new ArgumentException($"parameters must be [{images.shape[0]}, {Specs.Count}], got [{string.Join(", ", parameters.shape)}]", nameof(parameters));
-        }
-        using var scope = NewDisposeScope();
-        var p = parameters.to_type(images.dtype);
-        var x = images;
-        AffineParameters? affine = null;
-        foreach (var (operation, column) in _applyOrder)
-        {
-            if (operation.Warp is { } warp)
-            {
-                affine = warp(affine ?? AffineParameters.Identity(images.shape[0], images.dtype), p[.., column]);
-            }
-            else
-            {
-                x = operation.Adjust!(x, p[.., column]);
-            }
-        }
-        if (affine is not null)
-        {
-            x = Affine.Apply(x, affine, Options.Padding);
-        }
-        return x.MoveToOuterDisposeScope();
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return LearnedTransform.Apply(images, _operations, parameters, Options.Padding);
     }
 
     /// <summary>Augments a batch with a given draw (deterministic given the draw).</summary>

@@ -1,25 +1,49 @@
 using Dabo.Augmentation.Fixed;
+using Dabo.Augmentation.Learned;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Augmentation.Policies;
 
 /// <summary>
-/// <c>policy:FILE</c>: a learned policy (<c>policy.json</c> of a <c>learned-policy</c> run) applied
-/// as a fixed augmentation: every image draws its operations and magnitudes from it.
+/// <c>policy:FILE</c>: the <c>policy.json</c> of a learned run applied as a fixed augmentation. A
+/// learned policy (<see cref="PolicyFile.Format"/>, from <c>learned-policy</c>): every image draws its
+/// operations and magnitudes from it. Learned ranges (<see cref="RangesFile.Format"/>, from
+/// <c>learned-affine</c> and the other augmenters): every image is transformed with the apply
+/// probability, each parameter drawn uniformly in its range (<see cref="RangesAugmentation"/>).
 /// </summary>
 public sealed class FixedPolicy : IFixedAugmentation
 {
-    private readonly PolicyDistribution _policy;
+    private readonly PolicyDistribution? _policy;
     private readonly int _channels;
+    private readonly RangesAugmentation? _ranges;
 
-    /// <summary>Loads the policy in <paramref name="path"/>.</summary>
-    /// <exception cref="DaboException">A missing or invalid file.</exception>
+    /// <summary>Loads the policy in <paramref name="path"/>, of either format.</summary>
+    /// <exception cref="DaboException">A missing or invalid file (one line naming it and the key).</exception>
     public FixedPolicy(string path)
     {
         Path = path;
-        (_policy, _channels) = PolicyFile.Read(path);
+        string? format = RangesFile.FormatOf(path);
+        if (format == RangesFile.Format)
+        {
+            var ranges = RangesFile.Read(path);
+            _ranges = new RangesAugmentation(ranges, Name);
+            _channels = ranges.Channels;
+        }
+        else if (format == PolicyFile.Format)
+        {
+            (_policy, _channels) = PolicyFile.Read(path);
+        }
+        else
+        {
+            throw new DaboException(format is null
+                ? $"{path}: format: missing; expected {PolicyFile.Format} or {RangesFile.Format} (the policy.json of a learned run)"
+                : $"{path}: format: '{format}' is neither {PolicyFile.Format} nor {RangesFile.Format}");
+        }
     }
+
+    /// <summary>The learned ranges, when the file holds ranges (null for a learned policy).</summary>
+    public LearnedRanges? Ranges => _ranges?.Ranges;
 
     /// <summary>The policy file.</summary>
     public string Path { get; }
@@ -30,13 +54,18 @@ public sealed class FixedPolicy : IFixedAugmentation
     /// <inheritdoc />
     public Tensor Apply(Tensor images, Generator generator)
     {
+        if (_ranges is not null)
+        {
+            return _ranges.Apply(images, generator);
+        }
         FixedAugmentationChecks.RequireBatch(images, Name);
         ArgumentNullException.ThrowIfNull(generator);
-        if (images.shape[1] != _channels && _policy.Space.Operations.Any(o => o.NeedsRgb))
+        var policy = _policy!;
+        if (images.shape[1] != _channels && policy.Space.Operations.Any(o => o.NeedsRgb))
         {
             throw new DaboException($"{Path}: the policy was learned on {_channels}-channel images and uses colour operations, but the data has {images.shape[1]} channel(s)");
         }
-        using var draw = _policy.Sample(images.shape[0], generator);
-        return draw.Apply(images, _policy.Space);
+        using var draw = policy.Sample(images.shape[0], generator);
+        return draw.Apply(images, policy.Space);
     }
 }

@@ -210,7 +210,11 @@ public sealed class BilevelStep : TrainingStep
     public override double? AugmenterParameterNorm() => Hypergradient.Norm([.. _augmenter.parameters()]);
 
     /// <inheritdoc />
-    public override void SaveArtifacts(RunDirectory run) => LearnedAugmentation.SaveAugmenter(_augmenter, run);
+    public override void SaveArtifacts(RunDirectory run)
+    {
+        LearnedAugmentation.SaveAugmenter(_augmenter, run);
+        PolicyExport.WriteRanges(_augmenter, run, _context.Config);
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

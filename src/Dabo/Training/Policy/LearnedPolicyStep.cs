@@ -183,6 +183,7 @@ public sealed class LearnedPolicyStep : TrainingStep
     {
         ArgumentNullException.ThrowIfNull(run);
         PolicyFile.Write(Policy, run.PolicyFile, _context.Data.Channels);
+        PolicyExport.WritePolicyText(Policy, run, _context.Config);
     }
 
     /// <inheritdoc />

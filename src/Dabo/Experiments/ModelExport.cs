@@ -1,0 +1,177 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dabo.Data;
+using Dabo.IO;
+using Dabo.Models;
+using Dabo.Training;
+using TorchSharp;
+using TorchSharp.PyBridge;
+
+namespace Dabo.Experiments;
+
+/// <summary>
+/// What <see cref="ModelExport"/> writes beside the weights (<c>FILE.json</c> for <c>FILE.safetensors</c>):
+/// the network and the input it expects, so that PyTorch can use the weights.
+/// </summary>
+/// <param name="Format">Format tag, <see cref="ModelExport.Format"/>.</param>
+/// <param name="Model">Dabo's network name (e.g. <c>small-cnn</c>); the state dict's keys are its layer names.</param>
+/// <param name="Channels">Input channels.</param>
+/// <param name="ImageHeight">Height of the training images (the networks pool globally, so others work too).</param>
+/// <param name="ImageWidth">Width of the training images.</param>
+/// <param name="ClassNames">The classes, in the order of the logits.</param>
+/// <param name="Mean">Per-channel mean subtracted from pixels in [0, 1] (the run's training images).</param>
+/// <param name="Std">Per-channel standard deviation the difference is divided by.</param>
+/// <param name="Input">The input in words.</param>
+/// <param name="Weights">File name of the weights (safetensors, float32).</param>
+/// <param name="SourceRun">Run directory the weights come from (null when exported from memory).</param>
+/// <param name="SourceFile">Dabo weight file exported (e.g. <c>model.bin</c>), or null.</param>
+public sealed record ExportMetadata(
+    string Format,
+    string Model,
+    int Channels,
+    long ImageHeight,
+    long ImageWidth,
+    IReadOnlyList<string> ClassNames,
+    IReadOnlyList<double> Mean,
+    IReadOnlyList<double> Std,
+    string Input,
+    string Weights,
+    string? SourceRun,
+    string? SourceFile);
+
+/// <summary>The files <see cref="ModelExport.Export"/> wrote.</summary>
+/// <param name="WeightsFile">The safetensors file.</param>
+/// <param name="MetadataFile">The JSON beside it (<see cref="ExportMetadata"/>).</param>
+/// <param name="Metadata">What the JSON holds.</param>
+/// <param name="Keys">The state dict's keys, in the file's order.</param>
+public sealed record ModelExportResult(string WeightsFile, string MetadataFile, ExportMetadata Metadata, IReadOnlyList<string> Keys);
+
+/// <summary>
+/// <c>dabo export</c>: a run's classifier as <c>safetensors</c> (written by TorchSharp.PyBridge, loadable
+/// with <c>safetensors.torch.load_file</c> in Python and with <see cref="Load"/> in C#) and, beside it,
+/// a JSON file with the normalization (mean and std per channel), the classes and the network name.
+/// Both files are written atomically. The weights are Dabo's state dict: parameters and BatchNorm
+/// buffers under Dabo's layer names (docs/export.md lists them and how to load them in PyTorch).
+/// </summary>
+public static class ModelExport
+{
+    /// <summary>Format tag of the metadata file.</summary>
+    public const string Format = "dabo-export-v1";
+
+    /// <summary>The input the exported networks expect.</summary>
+    public const string InputDescription = "float32 [N, C, H, W], pixels scaled to [0, 1], then (x - mean[c]) / std[c] per channel; the output is [N, classes] logits";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The metadata file beside <paramref name="weightsFile"/>: the same name with the extension <c>.json</c>.</summary>
+    /// <param name="weightsFile">The safetensors file.</param>
+    public static string MetadataFileOf(string weightsFile) => Path.ChangeExtension(weightsFile, ".json");
+
+    /// <summary>
+    /// Exports the classifier of a finished run: loads its <c>model.bin</c> (or <c>best_model.bin</c>)
+    /// and the normalization of its own training images, and writes <paramref name="outFile"/> and its JSON.
+    /// </summary>
+    /// <param name="runDirectory">A finished run.</param>
+    /// <param name="outFile">The safetensors file to write (must end in <c>.safetensors</c>).</param>
+    /// <param name="best">Export the best-validation weights instead of the final ones.</param>
+    /// <param name="cacheDirectory">Decoded-image cache (null: the default).</param>
+    /// <exception cref="DaboException">An unfinished run, a damaged file, or a bad output name.</exception>
+    public static ModelExportResult Export(string runDirectory, string outFile, bool best = false, string? cacheDirectory = null)
+    {
+        CheckOutput(outFile);
+        var run = new RunDirectory(runDirectory);
+        var config = run.LoadConfig();
+        string modelFile = best ? run.BestModelFile : run.ModelFile;
+        if (!Path.Exists(modelFile))
+        {
+            throw new DaboException($"{modelFile}: not found; the run has not finished (resume it with 'dabo train ... --resume')");
+        }
+        TorchRuntime.Initialize();
+        // The normalization is that of the run's own training images, as in training and in eval.
+        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize);
+        using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
+        using var model = ModelRegistry.Create(config.Model, data.Channels, data.ClassNames.Count);
+        ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
+        var metadata = new ExportMetadata(Format, config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames,
+            data.Mean, [.. data.Std.Select(s => Math.Max(s, 1e-6))], InputDescription, Path.GetFileName(outFile), run.Path, Path.GetFileName(modelFile));
+        return Write(model, outFile, metadata);
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s weights to <paramref name="outFile"/> with PyBridge and <paramref name="metadata"/> beside it.</summary>
+    /// <param name="model">A classifier (any device; written as float32 from the CPU).</param>
+    /// <param name="outFile">The safetensors file (must end in <c>.safetensors</c>).</param>
+    /// <param name="metadata">What goes into the JSON file.</param>
+    public static ModelExportResult Write(Classifier model, string outFile, ExportMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(metadata);
+        CheckOutput(outFile);
+        if (metadata.Mean.Count != model.InputChannels || metadata.Std.Count != model.InputChannels)
+        {
+            throw new ArgumentException($"the normalization has {metadata.Mean.Count} means and {metadata.Std.Count} stds for {model.InputChannels} channel(s)", nameof(metadata));
+        }
+        var keys = model.state_dict().Keys.ToList();
+        AtomicFile.Write(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
+        string metadataFile = MetadataFileOf(outFile);
+        AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
+        return new ModelExportResult(outFile, metadataFile, metadata, keys);
+    }
+
+    /// <summary>Loads an exported file into <paramref name="model"/> (strict: every key, every shape) through PyBridge.</summary>
+    /// <param name="model">A classifier of the exported network and size.</param>
+    /// <param name="file">The safetensors file.</param>
+    /// <exception cref="DaboException">A missing file or one that does not fit the network (one line).</exception>
+    public static void Load(Classifier model, string file)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!File.Exists(file))
+        {
+            throw new DaboException($"{file}: not found");
+        }
+        try
+        {
+            model.load_safetensors(file, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotImplementedException or IOException or JsonException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new DaboException($"{file}: does not load into {model.Name} ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    /// <summary>Reads the JSON written beside an exported file.</summary>
+    /// <param name="metadataFile">The JSON file.</param>
+    /// <exception cref="DaboException">A missing or invalid file (one line).</exception>
+    public static ExportMetadata ReadMetadata(string metadataFile)
+    {
+        if (!File.Exists(metadataFile))
+        {
+            throw new DaboException($"{metadataFile}: not found");
+        }
+        try
+        {
+            var metadata = JsonSerializer.Deserialize<ExportMetadata>(File.ReadAllText(metadataFile), Json);
+            return metadata is { Format: Format } ? metadata : throw new DaboException($"{metadataFile}: format: not {Format}");
+        }
+        catch (JsonException e)
+        {
+            throw new DaboException($"{metadataFile}: unreadable ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    private static void CheckOutput(string outFile)
+    {
+        if (string.IsNullOrEmpty(outFile) || !outFile.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DaboException($"--out {outFile}: name the file FILE.safetensors (FILE.json is written beside it)");
+        }
+        if (Directory.Exists(outFile))
+        {
+            throw new DaboException($"--out {outFile}: is a directory; pass a file name ending in .safetensors");
+        }
+    }
+}

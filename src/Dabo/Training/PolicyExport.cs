@@ -1,0 +1,39 @@
+using Dabo.Augmentation.Learned;
+using Dabo.Augmentation.Policies;
+using Dabo.IO;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// What a learned run leaves for use outside Dabo, written when it finishes: <c>policy.json</c>
+/// (the learned ranges of an augmenter, <see cref="RangesFile"/>; a learned policy writes its own,
+/// <see cref="PolicyFile"/>) and <c>torchvision.txt</c> (<see cref="TorchvisionText"/>), both atomic.
+/// </summary>
+public static class PolicyExport
+{
+    /// <summary>Writes the ranges of <paramref name="augmenter"/> and their torchvision text into <paramref name="run"/>.</summary>
+    /// <param name="augmenter">The trained (or frozen) augmenter.</param>
+    /// <param name="run">The run directory.</param>
+    /// <param name="config">The run's configuration (its fixed part is named in the text).</param>
+    /// <returns>The ranges written.</returns>
+    public static LearnedRanges WriteRanges(Augmenter augmenter, RunDirectory run, TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(config);
+        var ranges = LearnedRanges.Of(augmenter);
+        RangesFile.Write(ranges, run.PolicyFile);
+        AtomicFile.WriteAllText(run.File(TorchvisionText.FileName), TorchvisionText.For(ranges, "policy.json", MethodPlan.Parse(config.Augment).Fixed));
+        return ranges;
+    }
+
+    /// <summary>Writes the torchvision text of a learned policy into <paramref name="run"/>.</summary>
+    /// <param name="policy">The learned policy.</param>
+    /// <param name="run">The run directory.</param>
+    /// <param name="config">The run's configuration.</param>
+    public static void WritePolicyText(PolicyDistribution policy, RunDirectory run, TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(config);
+        AtomicFile.WriteAllText(run.File(TorchvisionText.FileName), TorchvisionText.For(policy, "policy.json", MethodPlan.Parse(config.Augment).Fixed));
+    }
+}
