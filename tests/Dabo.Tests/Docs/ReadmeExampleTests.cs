@@ -48,7 +48,7 @@ public partial class ReadmeExampleTests
             Config = new TrainingConfig { Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16 },
             Method = MethodSpec.LearnedPolicy(),
         };
-        using TrainedClassifier trained = DaboTrainer.Train(options); // or await DaboTrainer.TrainAsync(options, progress, ct)
+        using var trained = DaboTrainer.Train(options); // or await DaboTrainer.TrainAsync(options, progress, ct)
         Console.WriteLine($"test accuracy {trained.Summary.TestAccuracy:P2}");
         foreach (var slot in trained.TopOperations(top: 3))
         {
