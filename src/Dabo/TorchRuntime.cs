@@ -17,6 +17,18 @@ public static class TorchRuntime
     /// <exception cref="DaboException">When the native library cannot be loaded.</exception>
     public static void Initialize(int? threads = null)
     {
+        EnsureLoaded();
+        if (threads is < 0)
+        {
+            throw new DaboException($"--threads {threads}: must be positive (or 0 for all {Environment.ProcessorCount} cores)");
+        }
+        torch.set_num_threads(EffectiveThreads(threads));
+    }
+
+    /// <summary>Loads libtorch (idempotent) and changes nothing else.</summary>
+    /// <exception cref="DaboException">When the native library cannot be loaded.</exception>
+    public static void EnsureLoaded()
+    {
         lock (Gate)
         {
             if (!_loaded)
@@ -36,14 +48,8 @@ public static class TorchRuntime
                     throw new DaboException(LoadFailureMessage(e.InnerException?.Message ?? e.Message), e);
                 }
                 _loaded = true;
-                Data.ImageFolderReader.EnsureImager();
             }
         }
-        if (threads is < 0)
-        {
-            throw new DaboException($"--threads {threads}: must be positive (or 0 for all {Environment.ProcessorCount} cores)");
-        }
-        torch.set_num_threads(EffectiveThreads(threads));
     }
 
     /// <summary>

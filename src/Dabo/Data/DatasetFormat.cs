@@ -11,4 +11,7 @@ public enum DatasetFormat
 
     /// <summary><c>train/&lt;class&gt;/*</c> and <c>test/&lt;class&gt;/*</c> images, in a directory or a <c>.tar</c>/<c>.tar.gz</c>.</summary>
     ImageFolder,
+
+    /// <summary>Tensors passed in memory through the typed API.</summary>
+    InMemory,
 }

@@ -26,7 +26,6 @@ public static class ImageFolderReader
     /// <param name="imageSize">Resize every image to this height and width at decode; null keeps the sizes (which must then agree).</param>
     public static Dataset Load(string path, int? imageSize = null)
     {
-        EnsureImager();
         var entries = new List<(string Split, string Class, string Name, byte[] Data)>();
         SourceFiles.ForEach(path, n => Parse(n) is not null, (name, data) =>
         {
@@ -69,7 +68,10 @@ public static class ImageFolderReader
         return new Dataset(DatasetFormat.ImageFolder, path, train, test, classes, validation);
     }
 
-    /// <summary>Selects SkiaSharp as TorchVision's image codec (idempotent).</summary>
+    // Dabo's own codec: decoding never changes torchvision.io.DefaultImager, which belongs to the application.
+    internal static readonly torchvision.io.SkiaImager Imager = new();
+
+    /// <summary>Selects SkiaSharp as TorchVision's process-wide image codec (idempotent); Dabo itself decodes with its own instance and never calls this.</summary>
     public static void EnsureImager()
     {
         lock (ImagerLock)
@@ -120,7 +122,7 @@ public static class ImageFolderReader
         Tensor? image = null;
         try
         {
-            image = torchvision.io.DefaultImager.DecodeImage(data, mode);
+            image = Imager.DecodeImage(data, mode);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

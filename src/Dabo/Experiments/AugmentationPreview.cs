@@ -43,7 +43,7 @@ public static class AugmentationPreview
         {
             grid = grid.expand(-1, 3, -1, -1);
         }
-        AtomicFile.Write(outFile, s => torchvision.utils.save_image(grid, s, torchvision.ImageFormat.Png, nrow: perRow, padding: 2, pad_value: 1.0));
+        AtomicFile.Write(outFile, s => torchvision.utils.save_image(grid, s, torchvision.ImageFormat.Png, nrow: perRow, padding: 2, pad_value: 1.0, imager: Data.ImageFolderReader.Imager));
     }
 
     // Rows shorter than perRow are filled with white so originals and augmented rows stay aligned.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dabo.Augmentation;
 using Dabo.IO;
 using Dabo.Training;
 
@@ -35,7 +36,7 @@ public sealed partial class Comparison
         {
             throw new DaboException("--seeds: must be at least 1");
         }
-        foreach (var method in methods.Where(m => !m.StartsWith("grid:", StringComparison.Ordinal)))
+        foreach (var method in methods.Where(m => MethodSpec.Parse(m, allowGrid: true).GridFamily is null))
         {
             MethodPlan.Parse(method);
         }
@@ -75,9 +76,9 @@ public sealed partial class Comparison
         var jobs = new List<RunJob>();
         foreach (var method in _methods)
         {
-            if (method.StartsWith("grid:", StringComparison.Ordinal))
+            if (MethodSpec.Parse(method, allowGrid: true).GridFamily is { } family)
             {
-                var search = new GridSearch(_baseConfig, method["grid:".Length..], Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
+                var search = new GridSearch(_baseConfig, family, Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
                 searches[method] = search;
                 jobs.AddRange(search.Jobs());
             }

@@ -43,13 +43,13 @@ public sealed class RunAugmentation : IDisposable
             fixedAugmentations.Add(fixedPart);
         }
         Augmenter? learned = null;
-        if (plan.Learned is string p && LearnedAugmentation.PolicyArgumentsOf(p) is not null)
+        if (plan.Spec.Learned is { Policy: not null })
         {
             fixedAugmentations.Add(LearnedPolicy(config, run));
         }
-        else if (plan.Learned is string l)
+        else if (plan.Spec.Learned is { } l)
         {
-            var source = l.StartsWith("learned:", StringComparison.Ordinal) ? new RunDirectory(l["learned:".Length..]) : run
+            var source = l.TransferDirectory is { } dir ? new RunDirectory(dir) : run
                 ?? throw new DaboException($"--augment {config.Augment}: a learned augmenter needs the run directory that trained it");
             learned = LearnedAugmentation.LoadAugmenter(source, channels, seed);
             learned.eval();

@@ -74,6 +74,77 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
         return ForwardCore(x, weights, mode);
     }
 
+    /// <summary>The one-line error for a method that needs the functional forward of a custom module.</summary>
+    public const string ExactNeedsFunctionalForward =
+        "a custom classifier module has no functional forward, which the exact hypergradient needs; use hypergrad fd (--hypergrad fd, HypergradMethod.Fd) or a Dabo model";
+
+    /// <summary>
+    /// Whether <see cref="Forward"/> accepts any weights, including ones that carry a graph (every Dabo model);
+    /// false for a wrapped custom module, which runs with its own parameters only.
+    /// </summary>
+    public virtual bool IsFunctional => true;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with the network at <paramref name="weights"/> (leaf tensors: no graph into them):
+    /// a functional model passes them through; a wrapped module copies them into its own parameters for the call
+    /// (gradients of the body's results then belong to those) and restores its parameters and buffers afterwards.
+    /// The body's results must not depend on a graph that outlives it.
+    /// </summary>
+    /// <param name="weights">One tensor per entry of <see cref="Weights"/>.</param>
+    /// <param name="body">Receives the weights to pass to <see cref="Forward"/> (and to differentiate against).</param>
+    /// <param name="keepBuffers">Restore buffers (BatchNorm running statistics) afterwards even when the weights are the model's own.</param>
+    public T WithWeights<T>(IReadOnlyList<Tensor> weights, Func<IReadOnlyList<Tensor>, T> body, bool keepBuffers = true)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(body);
+        if (IsFunctional)
+        {
+            return body(weights);
+        }
+        var own = Weights;
+        bool same = weights.Count == own.Count && weights.Select((w, i) => w.Handle == own[i].Handle).All(b => b);
+        var savedWeights = new List<Tensor>();
+        var savedBuffers = new List<Tensor>();
+        var requiresGrad = own.Select(p => p.requires_grad).ToArray();
+        try
+        {
+            using (no_grad())
+            {
+                if (keepBuffers)
+                {
+                    savedBuffers.AddRange(buffers().Select(b => b.clone().DetachFromDisposeScope()));
+                }
+                if (!same)
+                {
+                    for (int i = 0; i < own.Count; i++)
+                    {
+                        savedWeights.Add(own[i].detach().clone().DetachFromDisposeScope());
+                        own[i].copy_(weights[i]);
+                        own[i].requires_grad_(weights[i].requires_grad);
+                    }
+                }
+            }
+            return body(own.Cast<Tensor>().ToList());
+        }
+        finally
+        {
+            using (no_grad())
+            {
+                for (int i = 0; i < savedWeights.Count; i++)
+                {
+                    own[i].copy_(savedWeights[i]);
+                    own[i].requires_grad_(requiresGrad[i]);
+                    savedWeights[i].Dispose();
+                }
+                foreach (var (buffer, saved) in buffers().Zip(savedBuffers))
+                {
+                    buffer.copy_(saved);
+                    saved.Dispose();
+                }
+            }
+        }
+    }
+
     /// <summary>Ordinary forward: the module's own weights, BatchNorm per <c>training</c>.</summary>
     /// <param name="input">Images <c>[N, InputChannels, H, W]</c>.</param>
     /// <returns>Logits <c>[N, ClassCount]</c>.</returns>
@@ -129,6 +200,9 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
         AddWeight($"{name}.bias", b);
         return new LinearLayer(index);
     }
+
+    /// <summary>Sets the number of weight tensors for a subclass that registers its parameters itself.</summary>
+    internal void SetWeightCount(int count) => _weightCount = count;
 
     private int AddWeight(string name, Tensor value)
     {

@@ -9,14 +9,14 @@ public static class ClassifierFile
     private const string Magic = "DABO-MODEL-v1";
 
     /// <summary>Writes the weights of <paramref name="model"/> to <paramref name="path"/> (atomic, checksummed).</summary>
-    public static void Save(Classifier model, string path) => ChecksummedFile.Write(path, w =>
+    public static void Save(TorchSharp.torch.nn.Module model, string path) => ChecksummedFile.Write(path, w =>
     {
         w.Write(Magic);
         model.save(w);
     });
 
     /// <summary>Loads weights written by <see cref="Save"/> into <paramref name="model"/>; a damaged file is a <see cref="DaboException"/> ending with <paramref name="remedy"/>.</summary>
-    public static void Load(Classifier model, string path, string remedy) => ChecksummedFile.Read(path, "model", remedy, r =>
+    public static void Load(TorchSharp.torch.nn.Module model, string path, string remedy) => ChecksummedFile.Read(path, "model", remedy, r =>
     {
         if (r.ReadString() != Magic)
         {

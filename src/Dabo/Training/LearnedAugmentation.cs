@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dabo.Augmentation.Fixed;
+using Dabo.Augmentation;
 using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
 using Dabo.IO;
@@ -18,17 +18,21 @@ namespace Dabo.Training;
 public static class LearnedAugmentation
 {
     private const string Magic = "DABO-AUGMENTER-v1";
-    private const string TransferPrefix = "learned:";
-    private const string PolicyName = "learned-policy";
-    private const string ShuffledPolicyName = "learned-policy-shuffled";
     private const string AugmenterRemedy = "train the learned-augmentation run again to rewrite it";
 
-    /// <summary>Checks a learned part without building anything.</summary>
+    /// <summary>Checks a learned part without building anything (a transferred augmenter's file is read).</summary>
     public static void Validate(string learned)
     {
-        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        var spec = MethodSpec.Parse(learned);
+        Validate(spec.Learned ?? throw new DaboException($"--augment {learned}: not a learned part"));
+    }
+
+    /// <summary>Checks a parsed learned part: for <c>learned:RUN_DIR</c>, that the run's augmenter file exists and reads.</summary>
+    public static void Validate(LearnedPart learned)
+    {
+        ArgumentNullException.ThrowIfNull(learned);
+        if (learned.TransferDirectory is { } dir)
         {
-            string dir = learned[TransferPrefix.Length..];
             var source = new RunDirectory(dir);
             string file = source.AugmenterFile;
             if (!File.Exists(file) && !Directory.Exists(file) && File.Exists(source.PolicyFile))
@@ -41,36 +45,25 @@ public static class LearnedAugmentation
             }
             // Checked before the new run's directory is made: a damaged file must leave nothing behind.
             ChecksummedFile.Read(file, "augmenter", AugmenterRemedy, r => ReadHeader(r, file));
-            return;
-        }
-        if (learned.Contains('+', StringComparison.Ordinal))
-        {
-            throw new DaboException($"--augment: '{learned}': a learned augmenter must come last (fixed augmentations first, e.g. standard+learned-affine)");
-        }
-        if (PolicyArgumentsOf(learned) is not null)
-        {
-            return;
-        }
-        if (!AugmenterFactory.Names.Contains(learned))
-        {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S][:wide|narrow], {ShuffledPolicyName}[:S][:wide|narrow], or learned:RUN_DIR");
         }
     }
 
     /// <summary>Options of a run's augmenter, from its configuration.</summary>
     public static AugmenterOptions OptionsFor(TrainingConfig config) => new()
     {
-        Parametrization = config.AugmenterKind == "mlp" ? AugmenterParametrization.Mlp : AugmenterParametrization.Ranges,
+        Parametrization = config.AugmenterKind,
         ApplyProbability = config.ApplyProbability,
         Seed = (config.Seed * 7919L) + 4,
     };
 
     /// <summary>Builds the training step for a learned part.</summary>
-    public static TrainingStep CreateStep(string learned, StepContext context)
+    public static TrainingStep CreateStep(LearnedPart learned, StepContext context)
     {
-        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(learned);
+        ArgumentNullException.ThrowIfNull(context);
+        if (learned.TransferDirectory is { } dir)
         {
-            var frozen = LoadAugmenter(new RunDirectory(learned[TransferPrefix.Length..]), context.Data.Channels, (context.Config.Seed * 7919L) + 4);
+            var frozen = LoadAugmenter(new RunDirectory(dir), context.Data.Channels, (context.Config.Seed * 7919L) + 4);
             frozen.to(context.Device);
             frozen.eval();
             foreach (var p in frozen.parameters())
@@ -79,11 +72,11 @@ public static class LearnedAugmentation
             }
             return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen, context.Config);
         }
-        if (PolicyArgumentsOf(learned) is { } policy)
+        if (learned.Policy is { } policy)
         {
-            return new LearnedPolicyStep(context, policy, shuffle: IsShuffledPolicy(learned) || context.Config.PolicyControl == "shuffle");
+            return new LearnedPolicyStep(context, policy, shuffle: learned.Kind == LearnedPartKind.ShuffledPolicy || context.Config.PolicyControl == PolicyControl.Shuffle);
         }
-        var augmenter = AugmenterFactory.Create(learned, context.Data.Channels, OptionsFor(context.Config));
+        var augmenter = AugmenterFactory.Create(learned.AugmenterName!, context.Data.Channels, OptionsFor(context.Config));
         return new BilevelStep(context, augmenter);
     }
 
@@ -91,26 +84,7 @@ public static class LearnedAugmentation
     /// The arguments (slots, ranges) of <c>learned-policy[:S][:wide|narrow]</c> or of its control
     /// <c>learned-policy-shuffled[…]</c>, or null when <paramref name="learned"/> is neither.
     /// </summary>
-    public static PolicyArguments? PolicyArgumentsOf(string learned)
-    {
-        ArgumentNullException.ThrowIfNull(learned);
-        foreach (var name in new[] { ShuffledPolicyName, PolicyName })
-        {
-            if (learned == name)
-            {
-                return PolicyArguments.Default;
-            }
-            if (learned.StartsWith(name + ":", StringComparison.Ordinal))
-            {
-                return PolicyArguments.Parse(name, learned[(name.Length + 1)..]);
-            }
-        }
-        return null;
-    }
-
-    /// <summary>Whether <paramref name="learned"/> is the shuffled-advantage control, <c>learned-policy-shuffled[:S]</c>.</summary>
-    public static bool IsShuffledPolicy(string learned) =>
-        learned == ShuffledPolicyName || learned.StartsWith(ShuffledPolicyName + ":", StringComparison.Ordinal);
+    public static PolicyArguments? PolicyArgumentsOf(string learned) => MethodSpec.PolicyArgumentsOf(learned);
 
     /// <summary>Writes <c>augmenter.bin</c> (checksummed): kind, channels, options and weights.</summary>
     public static void SaveAugmenter(Augmenter augmenter, RunDirectory run) => ChecksummedFile.Write(run.AugmenterFile, w =>
@@ -185,11 +159,12 @@ public static class LearnedAugmentation
     }
 
     /// <summary>For <c>learned:RUN_DIR</c>, loads the saved augmenter once to check it (kind, options, channels); other learned parts need no check.</summary>
-    public static void CheckTransfer(string learned, int channels)
+    public static void CheckTransfer(LearnedPart learned, int channels)
     {
-        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(learned);
+        if (learned.TransferDirectory is { } dir)
         {
-            using var augmenter = LoadAugmenter(new RunDirectory(learned[TransferPrefix.Length..]), channels, 0);
+            using var augmenter = LoadAugmenter(new RunDirectory(dir), channels, 0);
         }
     }
 

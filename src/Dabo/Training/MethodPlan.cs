@@ -10,39 +10,40 @@ namespace Dabo.Training;
 /// </summary>
 public sealed class MethodPlan
 {
-    private MethodPlan(string method, string? fixedPart, string? learnedPart)
+    private MethodPlan(string method, MethodSpec spec)
     {
         Method = method;
-        Fixed = fixedPart;
-        Learned = learnedPart;
+        Spec = spec;
     }
 
     /// <summary>The method as given.</summary>
     public string Method { get; }
 
+    /// <summary>The parsed method.</summary>
+    public MethodSpec Spec { get; }
+
     /// <summary>Fixed part (e.g. <c>standard</c>), or null.</summary>
-    public string? Fixed { get; }
+    public string? Fixed => Spec.FixedText;
 
     /// <summary>Learned part (e.g. <c>learned-affine</c>, <c>learned:runs/a</c>), or null.</summary>
-    public string? Learned { get; }
+    public string? Learned => Spec.Learned?.Text;
 
-    /// <summary>Splits and checks a method string (fixed names are checked against the registry).</summary>
+    /// <summary>
+    /// Parses a method string and checks it: fixed augmentations are built once (arguments, policy files),
+    /// a transferred augmenter's file is read.
+    /// </summary>
     public static MethodPlan Parse(string method)
     {
-        if (string.IsNullOrWhiteSpace(method))
+        var spec = MethodSpec.Parse(method);
+        if (spec.FixedText is { } fixedText)
         {
-            throw new DaboException("--augment: empty method; use e.g. none, standard, trivialaugment or learned-affine");
+            FixedAugmentationParser.Parse(fixedText, 3); // throws on bad arguments
         }
-        var split = FixedAugmentationParser.Split(method);
-        if (split.Fixed is not null)
+        if (spec.Learned is { } learned)
         {
-            FixedAugmentationParser.Parse(split.Fixed, 3); // throws on unknown names
+            LearnedAugmentation.Validate(learned);
         }
-        if (split.Learned is not null)
-        {
-            LearnedAugmentation.Validate(split.Learned);
-        }
-        return new MethodPlan(method, split.Fixed, split.Learned);
+        return new MethodPlan(method, spec);
     }
 
     /// <summary>The fixed augmentation for images of <paramref name="channels"/> channels, or null for none.</summary>
@@ -51,7 +52,7 @@ public sealed class MethodPlan
 
     /// <summary>The training step: plain, frozen-augmenter or bilevel.</summary>
     public TrainingStep CreateStep(StepContext context) =>
-        Learned is null
+        Spec.Learned is not { } learned
             ? new PlainStep(context.Model, context.Optimizer, context.Normalize)
-            : LearnedAugmentation.CreateStep(Learned, context);
+            : LearnedAugmentation.CreateStep(learned, context);
 }

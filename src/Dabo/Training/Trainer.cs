@@ -43,6 +43,18 @@ public sealed class Trainer
     /// <summary>CPU threads (null: all cores).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>Builds the classifier from (channels, classes) instead of <see cref="TrainingConfig.Model"/> (the typed API's custom modules).</summary>
+    internal Func<int, int, Classifier>? ModelFactory { get; init; }
+
+    /// <summary>Data held in memory, used instead of loading <see cref="TrainingConfig.Dataset"/> (owned by the caller).</summary>
+    internal Dataset? InMemoryData { get; init; }
+
+    /// <summary>What the last <see cref="Run"/> trained on: normalization, classes and image shape.</summary>
+    internal DataDescription? Prepared { get; private set; }
+
+    private Classifier CreateModel(int channels, int classes) =>
+        ModelFactory?.Invoke(channels, classes) ?? ModelRegistry.Create(_config.Model, channels, classes);
+
     /// <summary>
     /// Trains (or resumes) the run and returns its summary. Cancellation stops between steps and
     /// leaves the last end-of-epoch checkpoint, so at most the epoch in progress is lost.
@@ -52,23 +64,31 @@ public sealed class Trainer
         TorchRuntime.Initialize(Threads);
         var device = ComputeDevice.Resolve(_config.Device);
         var method = MethodPlan.Parse(_config.Augment);
-        ModelRegistry.Validate(_config.Model);
+        if (ModelFactory is null)
+        {
+            ModelRegistry.Validate(_config.Model);
+        }
         // Everything that can be refused (data, --train-size, learned:DIR, memory) is loaded and checked
         // before the run directory is created: a refused command leaves no config.json behind.
         bool hasCheckpoint = _run.Check(_config, resume);
 
-        using var dataset = DatasetLoader.Load(_config.Dataset, CacheDirectory, _config.ImageSize);
+        using var loaded = InMemoryData is null ? DatasetLoader.Load(_config.Dataset, CacheDirectory, _config.ImageSize) : null;
+        var dataset = loaded ?? InMemoryData!;
         using var data = PreparedData.Create(dataset, _config.TrainSize, _config.ValRatio, _config.TrainOnValidation, _config.DataSeed);
+        Prepared = new DataDescription(data.Mean, data.Std, data.ClassNames, [.. data.Test.Shape]);
         if (data.ValidationFromDataset)
         {
             _observer.Warning($"{_config.Dataset}: validation split is the dataset's val/ folder ({data.Validation.Count} images); --val-ratio is ignored");
         }
         var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
 
-        ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.Learned is not null);
+        if (ModelFactory is null)
+        {
+            ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.Learned is not null);
+        }
 
         torch.manual_seed(_config.Seed);
-        using var model = ModelRegistry.Create(_config.Model, data.Channels, data.ClassNames.Count);
+        using var model = CreateModel(data.Channels, data.ClassNames.Count);
         model.to(device);
         model.train();
         using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
@@ -84,7 +104,7 @@ public sealed class Trainer
         }
         _run.Create(_config);
 
-        var schedule = new LearningRateSchedule(LearningRateSchedule.Parse(_config.Schedule), _config.Lr,
+        var schedule = new LearningRateSchedule(_config.Schedule, _config.Lr,
             (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));
 
         var state = new LoopState();
@@ -227,7 +247,7 @@ public sealed class Trainer
                 var method = MethodPlan.Parse(config.Augment);
                 method.CreateFixed(data.Channels, config.Flip);
                 ModelMemory.Check(config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, config.BatchSize, method.Learned is not null);
-                if (method.Learned is { } learned)
+                if (method.Spec.Learned is { } learned)
                 {
                     LearnedAugmentation.CheckTransfer(learned, data.Channels);
                 }
@@ -243,7 +263,7 @@ public sealed class Trainer
     // The best-validation model, reloaded and evaluated on the test split once, at the end.
     private double TestAccuracyOf(string modelFile, PreparedData data, Device device)
     {
-        using var best = ModelRegistry.Create(_config.Model, data.Channels, data.ClassNames.Count);
+        using var best = CreateModel(data.Channels, data.ClassNames.Count);
         ClassifierFile.Load(best, modelFile, CheckpointRemedy);
         best.to(device);
         return Math.Round(Evaluator.Evaluate(best, data.Test, data.Normalize, device).Accuracy, 6);
@@ -285,7 +305,7 @@ public sealed class Trainer
         {
             grid = grid.expand(-1, 3, -1, -1);
         }
-        AtomicFile.Write(_run.AugmentImageFile, s => torchvision.utils.save_image(grid, s, torchvision.ImageFormat.Png, nrow: index.shape[0], padding: 2, pad_value: 1.0));
+        AtomicFile.Write(_run.AugmentImageFile, s => torchvision.utils.save_image(grid, s, torchvision.ImageFormat.Png, nrow: index.shape[0], padding: 2, pad_value: 1.0, imager: ImageFolderReader.Imager));
     }
 
     private sealed class LoopState
@@ -394,3 +414,10 @@ public sealed class Trainer
         return state;
     }
 }
+
+/// <summary>What a run trained on: the normalization of its training images, its classes and the image shape.</summary>
+/// <param name="Mean">Per-channel mean in [0, 1] units.</param>
+/// <param name="Std">Per-channel standard deviation in [0, 1] units.</param>
+/// <param name="ClassNames">Class names, indexed by label.</param>
+/// <param name="ImageShape">[channels, height, width].</param>
+internal sealed record DataDescription(double[] Mean, double[] Std, IReadOnlyList<string> ClassNames, int[] ImageShape);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dabo.Augmentation.Learned;
 
 namespace Dabo.Training;
 
@@ -53,7 +54,7 @@ public sealed record TrainingConfig
     public bool Nesterov { get; init; }
 
     /// <summary>Learning-rate schedule: step, cosine or constant.</summary>
-    public string Schedule { get; init; } = "cosine";
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
 
     /// <summary>Epochs of linear learning-rate warm-up.</summary>
     public double WarmupEpochs { get; init; }
@@ -74,7 +75,7 @@ public sealed record TrainingConfig
     public int InnerSteps { get; init; } = 1;
 
     /// <summary>Learned augmentation: hypergradient method, <c>exact</c>, <c>fd</c> (forward difference) or <c>fd-central</c>.</summary>
-    public string Hypergrad { get; init; } = "exact";
+    public HypergradMethod Hypergrad { get; init; } = HypergradMethod.Exact;
 
     /// <summary>Learned augmentation: augmenter learning rate.</summary>
     public double AugmenterLr { get; init; } = 0.2;
@@ -86,7 +87,7 @@ public sealed record TrainingConfig
     public double AugmenterWeightDecay { get; init; } = 0.01;
 
     /// <summary>Learned augmentation: parametrization, <c>ranges</c> or <c>mlp</c>.</summary>
-    public string AugmenterKind { get; init; } = "ranges";
+    public AugmenterParametrization AugmenterKind { get; init; } = AugmenterParametrization.Ranges;
 
     /// <summary>
     /// Learned augmentation: share of images the augmenter transforms; the rest pass through untouched, so
@@ -118,7 +119,7 @@ public sealed record TrainingConfig
     public string PolicyOperations { get; init; } = "";
 
     /// <summary>Learned policy: <c>none</c>, or <c>shuffle</c> to permute the advantages within each batch (the control that destroys the signal).</summary>
-    public string PolicyControl { get; init; } = "none";
+    public PolicyControl PolicyControl { get; init; } = PolicyControl.None;
 
     /// <summary>JSON options for configs, metrics and summaries: snake_case, indented.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
@@ -127,6 +128,8 @@ public sealed record TrainingConfig
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Enums as the command line writes them ("cosine", "fd-central"): run directories written when these were strings still read.
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
     };
 
     /// <summary>Largest accepted learning rate: far beyond any useful value, and small enough to stay a finite float in libtorch.</summary>
@@ -206,14 +209,6 @@ public sealed record TrainingConfig
         {
             throw new DaboException($"--warmup-epochs {WarmupEpochs}: must be below --epochs ({Epochs})");
         }
-        if (Hypergrad is not ("exact" or "fd" or "fd-central"))
-        {
-            throw new DaboException($"--hypergrad {Hypergrad}: use exact, fd or fd-central");
-        }
-        if (AugmenterKind is not ("ranges" or "mlp"))
-        {
-            throw new DaboException($"--augmenter-kind {AugmenterKind}: use ranges or mlp");
-        }
         if (PolicyOperations.Length > 0)
         {
             var names = PolicyOperations.Split(',', StringSplitOptions.TrimEntries);
@@ -229,12 +224,29 @@ public sealed record TrainingConfig
                 throw new DaboException($"--policy-ops {PolicyOperations}: name at least two different operations, each once");
             }
         }
-        if (PolicyControl is not ("none" or "shuffle"))
-        {
-            throw new DaboException($"--policy-control {PolicyControl}: use none or shuffle");
-        }
-        LearningRateSchedule.Parse(Schedule);
+        CheckDefined(Schedule, "--schedule");
+        CheckDefined(Hypergrad, "--hypergrad");
+        CheckDefined(AugmenterKind, "--augmenter-kind");
+        CheckDefined(PolicyControl, "--policy-control");
     }
+
+    private static void CheckDefined<T>(T value, string flag)
+        where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new DaboException($"{flag}: undefined value {value}; use one of {string.Join(", ", Enum.GetValues<T>().Select(OptionNames.Of))}");
+        }
+    }
+
+    // Keys whose values are enum words: a bad word in a config file gets the command line's message.
+    private static readonly Dictionary<string, Action<string>> EnumKeys = new(StringComparer.Ordinal)
+    {
+        ["schedule"] = v => OptionNames.Schedule(v),
+        ["hypergrad"] = v => OptionNames.Hypergrad(v),
+        ["augmenter_kind"] = v => OptionNames.AugmenterKind(v),
+        ["policy_control"] = v => OptionNames.PolicyControl(v),
+    };
 
     /// <summary>Serializes to indented snake_case JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -253,11 +265,35 @@ public sealed record TrainingConfig
         catch (JsonException e)
         {
             string key = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "";
+            if (EnumKeys.TryGetValue(key, out var parse) && RawString(json, key) is { } word)
+            {
+                try
+                {
+                    parse(word);
+                }
+                catch (DaboException bad)
+                {
+                    throw new DaboException($"{source}: {bad.Message}", e);
+                }
+            }
             if (key.Length > 0 && e.Message.Contains("null value", StringComparison.OrdinalIgnoreCase))
             {
                 throw new DaboException($"{source}: key '{key}' is null; give it a value or remove the key (the default is used)", e);
             }
             throw new DaboException($"{source}: invalid configuration{(key.Length > 0 ? $" at key '{key}'" : "")} ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    private static string? RawString(string json, string key)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Dabo;
+using Dabo.Augmentation;
 using Dabo.Tests.Training;
 using Dabo.Training;
 
@@ -19,9 +20,8 @@ public partial class ReadmeExampleTests
     /// <summary>README text → what the test runs instead.</summary>
     private static readonly (string Readme, string Test)[] ForTheTest =
     [
-        ("Dataset = \"fashion-mnist\", TrainSize = 1000, Epochs = 200,", "Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16,"),
-        ("File.ReadAllText(\"runs/x/policy.json\")", "File.ReadAllText(Path.Combine(run, \"policy.json\"))"),
-        ("\"runs/x\"", "run"),
+        ("Dataset = \"fashion-mnist\", TrainSize = 500, Epochs = 30", "Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16"),
+        ("\"fashion.dabo\"", "file"),
     ];
 
     /// <summary>Stands in for <see cref="System.Console"/> in the example, so the test reads what it printed.</summary>
@@ -38,28 +38,31 @@ public partial class ReadmeExampleTests
     public void The_use_from_csharp_example_trains_and_reads_its_files()
     {
         using var temp = new TempDirectory();
-        string data = temp.Combine("data"), run = temp.Combine("runs", "x");
+        string data = temp.Combine("data"), file = temp.Combine("fashion.dabo");
         TrainingData.WriteSeparable(data);
         Console.Lines.Clear();
 
         // ---- the README's example (see ForTheTest)
-        var config = new TrainingConfig { Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16, Augment = "learned-policy" };
-        RunSummary summary = new Trainer(config, run).Run(); // resumable: Run(resume: true)
-        Console.WriteLine($"test accuracy {summary.TestAccuracy:P2} after {summary.WallSeconds:F0} s");
-        // The run directory holds summary.json (the same summary) and, for learned-policy, policy.json.
-        using var policy = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "policy.json")));
-        foreach (var op in policy.RootElement.GetProperty("slots")[0].GetProperty("operations").EnumerateArray())
+        var options = new TrainingOptions
         {
-            Console.WriteLine($"{op.GetProperty("name").GetString()}: {op.GetProperty("probability").GetDouble():P1}");
+            Config = new TrainingConfig { Dataset = data, TrainSize = 200, Epochs = 2, BatchSize = 16 },
+            Method = MethodSpec.LearnedPolicy(),
+        };
+        using var trained = DaboTrainer.Train(options); // or await DaboTrainer.TrainAsync(options, progress, ct)
+        Console.WriteLine($"test accuracy {trained.Summary.TestAccuracy:P2}");
+        foreach (var slot in trained.TopOperations(top: 3))
+        {
+            Console.WriteLine(string.Join(", ", slot.Select(o => $"{o.Operation} {o.Probability:P1}")));
         }
+        trained.Save(file); // TrainedClassifier.Load(file) reads module, normalization and policy back
         // ---- end of the example
 
         Assert.StartsWith("test accuracy ", Console.Lines[0], StringComparison.Ordinal);
-        Assert.Contains(Console.Lines, l => l.StartsWith("identity: ", StringComparison.Ordinal));
-        Assert.True(Console.Lines.Count > 5, string.Join("\n", Console.Lines));
-        using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
-        Assert.Equal(summary.TestAccuracy, saved.RootElement.GetProperty("test_accuracy").GetDouble(), 12);
-        Assert.Equal("learned-policy", saved.RootElement.GetProperty("method").GetString());
+        Assert.Equal(3, Console.Lines.Count); // two slots
+        Assert.Equal(3, Console.Lines[1].Split(", ").Length);
+        using var loaded = TrainedClassifier.Load(file);
+        Assert.Equal(trained.TopOperations(), loaded.TopOperations());
+        Assert.Equal("learned-policy", loaded.Summary.Method);
     }
 
     [Fact]

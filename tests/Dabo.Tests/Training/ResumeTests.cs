@@ -89,9 +89,9 @@ public class ResumeTests
         var config = variant switch
         {
             "K=2" => Config(dir.Combine("data"), augment) with { InnerSteps = 2 },
-            "fd" => Config(dir.Combine("data"), augment) with { Hypergrad = "fd" },
-            "mlp" => Config(dir.Combine("data"), augment) with { AugmenterKind = "mlp" },
-            "shuffle" => Config(dir.Combine("data"), augment) with { PolicyControl = "shuffle", PolicySamples = 2, PolicyUpdateEvery = 3 },
+            "fd" => Config(dir.Combine("data"), augment) with { Hypergrad = HypergradMethod.Fd },
+            "mlp" => Config(dir.Combine("data"), augment) with { AugmenterKind = Dabo.Augmentation.Learned.AugmenterParametrization.Mlp },
+            "shuffle" => Config(dir.Combine("data"), augment) with { PolicyControl = PolicyControl.Shuffle, PolicySamples = 2, PolicyUpdateEvery = 3 },
             _ => Config(dir.Combine("data"), augment),
         };
         new Trainer(config, dir.Combine("straight")).Run();

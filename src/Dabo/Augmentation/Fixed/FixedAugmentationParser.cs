@@ -57,7 +57,20 @@ public static class FixedAugmentationParser
             throw new DaboException($"augmentation '{method}': images have {channels} channels; the fixed augmentations support 1 or 3");
         }
         var options = new FixedAugmentationOptions(channels, allowFlip);
-        var parts = new List<IFixedAugmentation>();
+        var parts = Tokenize(method).Select(p => Registry[p.Name](p.Argument, options)).ToList();
+        return parts.Count == 1 ? parts[0] : new ComposedAugmentation(parts);
+    }
+
+    /// <summary>
+    /// Splits fixed augmentation names joined by <c>+</c> into (name, argument) pairs and checks each name
+    /// against the registry, without building anything (arguments are checked by <see cref="Parse"/>).
+    /// </summary>
+    /// <param name="method">E.g. <c>standard+random-affine:0.5</c>.</param>
+    /// <exception cref="DaboException">Unknown or empty names, or learned parts.</exception>
+    public static IReadOnlyList<FixedPart> Tokenize(string method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var parts = new List<FixedPart>();
         foreach (var raw in method.Split('+'))
         {
             // Names are case-insensitive; arguments (a file for policy:FILE) are kept as written.
@@ -69,14 +82,14 @@ public static class FixedAugmentationParser
             {
                 throw new DaboException($"augmentation '{method}': '{raw.Trim()}' is a learned augmenter, not a fixed one; split the method with {nameof(FixedAugmentationParser)}.{nameof(Split)} first");
             }
-            if (!Registry.TryGetValue(name, out var factory))
+            if (!Registry.ContainsKey(name))
             {
                 var what = name.Length == 0 ? "an empty name" : $"unknown name '{name}'";
                 throw new DaboException($"augmentation '{method}': {what}; valid names: {string.Join(", ", Registry.Keys)} (combine with '+', e.g. standard+trivialaugment)");
             }
-            parts.Add(factory(argument, options));
+            parts.Add(new FixedPart(name, argument));
         }
-        return parts.Count == 1 ? parts[0] : new ComposedAugmentation(parts);
+        return parts;
     }
 
     /// <summary>

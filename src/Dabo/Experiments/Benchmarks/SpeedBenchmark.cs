@@ -175,7 +175,7 @@ public sealed class SpeedBenchmark
             Lr = Lr,
             Seed = _options.Seed,
             InnerSteps = innerSteps > 0 ? innerSteps : mode == Mode.K2Exact ? 2 : 1,
-            Hypergrad = mode == Mode.K1Fd ? "fd" : "exact",
+            Hypergrad = mode == Mode.K1Fd ? HypergradMethod.Fd : HypergradMethod.Exact,
         };
         var optimizer = new SgdMomentum(model.Weights, config.Momentum, config.WeightDecay, config.Nesterov);
         var train = new BatchSampler(data.Train, _options.BatchSize, seed: _options.Seed + 1, dropLast: true);

@@ -30,9 +30,13 @@ public sealed class BilevelStep : TrainingStep
         {
             throw new DaboException("--val-ratio 0: learned augmentation needs a validation split for its hypergradient; use e.g. --val-ratio 0.2");
         }
-        if (context.Config.Hypergrad != "exact" && context.Config.InnerSteps != 1)
+        if (!context.Model.IsFunctional && context.Config.Hypergrad == HypergradMethod.Exact)
         {
-            throw new DaboException($"--hypergrad {context.Config.Hypergrad} supports --inner-steps 1 only (got {context.Config.InnerSteps}); use --hypergrad exact for K > 1");
+            throw new DaboException(Models.Classifier.ExactNeedsFunctionalForward);
+        }
+        if (context.Config.Hypergrad != HypergradMethod.Exact && context.Config.InnerSteps != 1)
+        {
+            throw new DaboException($"--hypergrad {OptionNames.Of(context.Config.Hypergrad)} supports --inner-steps 1 only (got {context.Config.InnerSteps}); use --hypergrad exact for K > 1");
         }
         _context = context;
         _augmenter = augmenter;
@@ -59,8 +63,8 @@ public sealed class BilevelStep : TrainingStep
             StepProfiler.Mark("draw + validation batch");
             var problem = new HypergradientProblem(model, _context.Optimizer.Buffers, _context.Optimizer.Rule, _context.Normalize, _augmenter,
                 unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate);
-            var result = _context.Config.Hypergrad is "fd" or "fd-central"
-                ? Hypergradient.FiniteDifferenceK1(problem, central: _context.Config.Hypergrad == "fd-central")
+            var result = _context.Config.Hypergrad is HypergradMethod.Fd or HypergradMethod.FdCentral
+                ? Hypergradient.FiniteDifferenceK1(problem, central: _context.Config.Hypergrad == HypergradMethod.FdCentral)
                 : Hypergradient.ExactK1(problem);
             UpdateAugmenter(result.Gradients);
             StepProfiler.Mark("augmenter update");

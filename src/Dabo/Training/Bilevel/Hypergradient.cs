@@ -109,9 +109,12 @@ public static class Hypergradient
         Tensor[] GradPhiAt(double sign)
         {
             var shifted = weights.Select((w, i) => (w.detach() + (sign * eps * v[i])).requires_grad_(false)).ToArray();
-            var augmented = augmenter.Augment(images, draw).Images;
-            var l = nn.functional.cross_entropy(model.Forward(normalize(augmented), shifted, BatchNormMode.TrainNoUpdate), labels);
-            return torch.autograd.grad([l], phi, allow_unused: true).Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
+            return model.WithWeights(shifted, w =>
+            {
+                var augmented = augmenter.Augment(images, draw).Images;
+                var l = nn.functional.cross_entropy(model.Forward(normalize(augmented), w, BatchNormMode.TrainNoUpdate), labels);
+                return torch.autograd.grad([l], phi, allow_unused: true).Select((t, i) => t is null || t.IsInvalid ? zeros_like(phi[i]) : t).ToArray();
+            });
         }
         var plus = GradPhiAt(+1);
         var reference = atOrigin ?? GradPhiAt(-1);
@@ -150,10 +153,13 @@ public static class Hypergradient
         {
             w.requires_grad_(true);
         }
-        var valLoss = nn.functional.cross_entropy(problem.Model.Forward(problem.Normalize(problem.ValidationImages), next, BatchNormMode.TrainNoUpdate), problem.ValidationLabels);
-        StepProfiler.Mark("validation forward");
-        var v = torch.autograd.grad([valLoss], next).Select(t => t.detach()).ToArray();
-        StepProfiler.Mark("validation backward");
-        return v;
+        return problem.Model.WithWeights(next, w =>
+        {
+            var valLoss = nn.functional.cross_entropy(problem.Model.Forward(problem.Normalize(problem.ValidationImages), w, BatchNormMode.TrainNoUpdate), problem.ValidationLabels);
+            StepProfiler.Mark("validation forward");
+            var v = torch.autograd.grad([valLoss], [.. w]).Select(t => t.detach()).ToArray();
+            StepProfiler.Mark("validation backward");
+            return v;
+        });
     }
 }

@@ -26,16 +26,19 @@ public static class DirectionalReward
     public static Tensor[] ValidationGradient(Classifier model, IReadOnlyList<Tensor> weights, Tensor images, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var scope = NewDisposeScope();
-        var loss = nn.functional.cross_entropy(model.Forward(images, weights, BatchNormMode.TrainNoUpdate), labels);
-        var gradients = autograd.grad([loss], [.. weights], allow_unused: true)
-            .Select((g, i) => g is null || g.IsInvalid ? zeros_like(weights[i]) : g.detach())
-            .ToArray();
-        foreach (var g in gradients)
+        return model.WithWeights(weights, w =>
         {
-            g.MoveToOuterDisposeScope();
-        }
-        return gradients;
+            using var scope = NewDisposeScope();
+            var loss = nn.functional.cross_entropy(model.Forward(images, w, BatchNormMode.TrainNoUpdate), labels);
+            var gradients = autograd.grad([loss], [.. w], allow_unused: true)
+                .Select((g, i) => g is null || g.IsInvalid ? zeros_like(w[i]) : g.detach())
+                .ToArray();
+            foreach (var g in gradients)
+            {
+                g.MoveToOuterDisposeScope();
+            }
+            return gradients;
+        });
     }
 
     /// <summary>
@@ -61,8 +64,11 @@ public static class DirectionalReward
         Tensor Losses(double sign)
         {
             var shifted = weights.Select((w, i) => w.detach() + direction[i] * (sign * epsilon)).ToList();
-            var logits = model.Forward(images, shifted, BatchNormMode.TrainNoUpdate);
-            return nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None).to_type(ScalarType.Float64);
+            return model.WithWeights(shifted, w =>
+            {
+                var logits = model.Forward(images, w, BatchNormMode.TrainNoUpdate);
+                return nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None).to_type(ScalarType.Float64);
+            });
         }
         return ((Losses(1) - Losses(-1)) / (2 * epsilon)).MoveToOuterDisposeScope();
     }

@@ -49,7 +49,7 @@ public sealed class LearnedPolicyStep : TrainingStep
         var config = context.Config;
         // Alone, the seed of the trainer's generator for fixed augmentations (so step 0 draws what
         // uniform-policy draws); after fixed augmentations, which use that stream, another one.
-        var alone = Augmentation.Fixed.FixedAugmentationParser.Split(config.Augment).Fixed is null;
+        var alone = Augmentation.MethodSpec.Parse(config.Augment).Fixed.Count == 0;
         var seed = (config.Seed * 7919L) + (alone ? 2 : 6);
         _generator = new Generator(unchecked((ulong)seed), CPU);
         _learner = new PolicyLearner(new PolicyDistribution(space, slots), config.PolicyLr, config.PolicyKl, shuffle, seed + 1000);

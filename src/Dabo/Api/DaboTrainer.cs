@@ -1,0 +1,136 @@
+using Dabo.Augmentation.Learned;
+using Dabo.Augmentation.Policies;
+using Dabo.Models;
+using Dabo.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dabo;
+
+/// <summary>
+/// The typed entry point: trains one classifier with one augmentation method and returns it, with its normalization
+/// and the learned augmenter or policy. Process-wide state is left as it was: the libtorch thread count and the global
+/// random state are restored when the run ends (and TorchVision's image codec is never changed), so a call is
+/// reproducible at a fixed seed and invisible to the rest of the application. Runs in one process must not overlap.
+/// </summary>
+/// <example>
+/// <code>
+/// using var trained = DaboTrainer.Train(new TrainingOptions
+/// {
+///     Config = new() { Dataset = "fashion-mnist", TrainSize = 500, Epochs = 20 },
+///     Method = MethodSpec.Parse("learned-policy"),
+/// });
+/// foreach (var slot in trained.TopOperations()) Console.WriteLine(string.Join(", ", slot));
+/// </code>
+/// </example>
+public static class DaboTrainer
+{
+    private static readonly Lock Gate = new();
+
+    /// <summary>Trains (or, with <see cref="TrainingOptions.Resume"/>, resumes) a run and returns the trained classifier.</summary>
+    /// <param name="options">What to train.</param>
+    /// <param name="progress">Receives each epoch's metrics (optional).</param>
+    /// <param name="cancellationToken">Stops between steps; a run with an output directory keeps its last epoch's checkpoint.</param>
+    /// <exception cref="DaboException">Bad options or data (one line naming the fix).</exception>
+    /// <exception cref="OperationCanceledException">When cancelled.</exception>
+    public static TrainedClassifier Train(TrainingOptions options, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TorchRuntime.EnsureLoaded();
+        var config = options.EffectiveConfig;
+        config.Validate();
+        if (options.Resume && options.OutputDirectory is null)
+        {
+            throw new DaboException("Resume needs the OutputDirectory of the run to continue");
+        }
+        if (options.Model is not null && config.Hypergrad == HypergradMethod.Exact && MethodPlan.Parse(config.Augment).Spec.Learned?.AugmenterName is not null)
+        {
+            throw new DaboException(Classifier.ExactNeedsFunctionalForward);
+        }
+        string directory = options.OutputDirectory ?? Path.Combine(Path.GetTempPath(), $"dabo-run-{Guid.NewGuid():N}");
+        lock (Gate)
+        {
+            int threads = get_num_threads();
+            using var rng = get_rng_state();
+            using var data = options.Data?.ToDataset();
+            try
+            {
+                var observer = progress is null ? options.Observer : new CompositeObserver([.. new ITrainingObserver?[] { options.Observer, new ProgressObserver(progress) }.OfType<ITrainingObserver>()]);
+                var trainer = new Trainer(config, directory, observer)
+                {
+                    Threads = options.Threads ?? threads,
+                    CacheDirectory = options.CacheDirectory,
+                    InMemoryData = data,
+                    ModelFactory = options.Model is { } factory ? (c, k) => new ModuleClassifier(factory(c, k), c, k) : null,
+                };
+                var summary = trainer.Run(options.Resume, cancellationToken);
+                return Collect(options, config, summary, trainer.Prepared!, new RunDirectory(directory));
+            }
+            finally
+            {
+                set_num_threads(threads);
+                set_rng_state(rng);
+                if (options.OutputDirectory is null && Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <see cref="Train"/> on the thread pool.</summary>
+    /// <param name="options">What to train.</param>
+    /// <param name="progress">Receives each epoch's metrics (optional).</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    public static Task<TrainedClassifier> TrainAsync(TrainingOptions options, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Train(options, progress, cancellationToken), cancellationToken);
+
+    // The final model, augmenter and policy, read back from the run directory the trainer wrote.
+    private static TrainedClassifier Collect(TrainingOptions options, TrainingConfig config, RunSummary summary, DataDescription data, RunDirectory run)
+    {
+        int channels = data.ImageShape[0];
+        nn.Module<Tensor, Tensor> module;
+        if (options.Model is { } factory)
+        {
+            var wrapper = new ModuleClassifier(factory(channels, data.ClassNames.Count), channels, data.ClassNames.Count);
+            ClassifierFile.Load(wrapper, run.ModelFile, "train again");
+            module = wrapper.Inner;
+        }
+        else
+        {
+            var model = ModelRegistry.Create(config.Model, channels, data.ClassNames.Count);
+            ClassifierFile.Load(model, run.ModelFile, "train again");
+            module = model;
+        }
+        var learned = MethodPlan.Parse(config.Augment).Spec.Learned;
+        Augmenter? augmenter = null;
+        PolicyDistribution? policy = null;
+        if (learned?.Policy is not null)
+        {
+            policy = PolicyFile.Read(run.PolicyFile).Policy;
+        }
+        else if (learned is not null)
+        {
+            augmenter = LearnedAugmentation.LoadAugmenter(learned.TransferDirectory is { } dir ? new RunDirectory(dir) : run, channels, (config.Seed * 7919L) + 4);
+            augmenter.eval();
+        }
+        return new TrainedClassifier(module, options.Model is not null, config, summary, data.Mean, data.Std, data.ClassNames, data.ImageShape, augmenter, policy);
+    }
+
+    private sealed class ProgressObserver(IProgress<EpochMetrics> progress) : ITrainingObserver
+    {
+        public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs)
+        {
+        }
+
+        public void StepCompleted(int epoch, int step, int stepsPerEpoch, double loss, double lr)
+        {
+        }
+
+        public void EpochCompleted(EpochMetrics metrics, TrainingConfig config) => progress.Report(metrics);
+
+        public void Warning(string message)
+        {
+        }
+    }
+}

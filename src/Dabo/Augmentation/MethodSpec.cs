@@ -1,0 +1,176 @@
+using Dabo.Augmentation.Fixed;
+using Dabo.Augmentation.Learned;
+using Dabo.Augmentation.Policies;
+
+namespace Dabo.Augmentation;
+
+/// <summary>What the learned part of a method is.</summary>
+public enum LearnedPartKind
+{
+    /// <summary>A differentiable augmenter trained by the bilevel step, e.g. <c>learned-affine</c>.</summary>
+    Augmenter,
+
+    /// <summary>The learned policy, <c>learned-policy[:S][:wide|narrow]</c>.</summary>
+    Policy,
+
+    /// <summary>Its control with shuffled advantages, <c>learned-policy-shuffled[:S][:wide|narrow]</c>.</summary>
+    ShuffledPolicy,
+
+    /// <summary>The frozen augmenter of a finished run, <c>learned:RUN_DIR</c>.</summary>
+    Transfer,
+}
+
+/// <summary>One fixed augmentation of a method: a registry name and its optional argument (<c>random-affine:0.5</c> → (<c>random-affine</c>, <c>0.5</c>)).</summary>
+/// <param name="Name">Registry name, lower case (see <see cref="FixedAugmentationParser.Names"/>).</param>
+/// <param name="Argument">Text after the first <c>:</c>, as written (e.g. a file for <c>policy:FILE</c>), or null.</param>
+public sealed record FixedPart(string Name, string? Argument)
+{
+    /// <inheritdoc />
+    public override string ToString() => Argument is null ? Name : $"{Name}:{Argument}";
+}
+
+/// <summary>The learned part of a method, applied after its fixed parts.</summary>
+/// <param name="Kind">Augmenter, policy, shuffled policy or transfer.</param>
+/// <param name="Text">The part as written, e.g. <c>learned-policy:1:narrow</c> or <c>learned:runs/a</c>.</param>
+public sealed record LearnedPart(LearnedPartKind Kind, string Text)
+{
+    /// <summary>The augmenter's registry name for <see cref="LearnedPartKind.Augmenter"/> (e.g. <c>learned-affine</c>), else null.</summary>
+    public string? AugmenterName => Kind == LearnedPartKind.Augmenter ? Text : null;
+
+    /// <summary>Slots and ranges for the two policy kinds, else null.</summary>
+    public PolicyArguments? Policy => Kind is LearnedPartKind.Policy or LearnedPartKind.ShuffledPolicy ? MethodSpec.PolicyArgumentsOf(Text) : null;
+
+    /// <summary>The run directory of <c>learned:RUN_DIR</c>, else null.</summary>
+    public string? TransferDirectory => Kind == LearnedPartKind.Transfer ? Text[MethodSpec.TransferPrefix.Length..] : null;
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}
+
+/// <summary>
+/// A method of the method language, parsed once: fixed augmentations joined by <c>+</c> (applied left to
+/// right, e.g. <c>standard+randaugment:2:9</c>, <c>random-affine:0.5</c>, <c>policy:FILE</c>), then at most one
+/// learned part (<c>learned-affine</c>, <c>learned-policy[:S][:wide|narrow]</c>, <c>learned:RUN_DIR</c>);
+/// or, in a comparison, <c>grid:FAMILY</c>. Parsing checks the syntax and the names, never files;
+/// <see cref="ToString"/> gives text that parses back to an equal value.
+/// </summary>
+public sealed class MethodSpec : IEquatable<MethodSpec>
+{
+    /// <summary>Prefix of a transferred augmenter, <c>learned:RUN_DIR</c>.</summary>
+    public const string TransferPrefix = "learned:";
+
+    /// <summary>Prefix of a grid search in a comparison, <c>grid:FAMILY</c>.</summary>
+    public const string GridPrefix = "grid:";
+
+    private const string PolicyName = "learned-policy";
+    private const string ShuffledPolicyName = "learned-policy-shuffled";
+
+    private MethodSpec(IReadOnlyList<FixedPart> fixedParts, LearnedPart? learned, string? gridFamily)
+    {
+        Fixed = fixedParts;
+        Learned = learned;
+        GridFamily = gridFamily;
+    }
+
+    /// <summary>No augmentation, <c>none</c>.</summary>
+    public static MethodSpec None { get; } = new([new FixedPart("none", null)], null, null);
+
+    /// <summary>The fixed augmentations in order (empty when the method is only learned, or a grid).</summary>
+    public IReadOnlyList<FixedPart> Fixed { get; }
+
+    /// <summary>The learned part, or null.</summary>
+    public LearnedPart? Learned { get; }
+
+    /// <summary>The family of <c>grid:FAMILY</c> (e.g. <c>random-affine</c>), or null.</summary>
+    public string? GridFamily { get; }
+
+    /// <summary>The fixed part as text (e.g. <c>standard+trivialaugment</c>), or null when there is none.</summary>
+    public string? FixedText => Fixed.Count == 0 ? null : string.Join('+', Fixed);
+
+    /// <summary>A learned policy with <paramref name="slots"/> slots over the given ranges, after optional fixed augmentations.</summary>
+    public static MethodSpec LearnedPolicy(int slots = PolicyArguments.DefaultSlots, PolicyRanges ranges = PolicyRanges.Wide) =>
+        Parse(PolicyName + new PolicyArguments(slots, ranges).Suffix);
+
+    /// <summary>
+    /// Parses a method. Fixed names are case-insensitive and checked against the registry; their arguments
+    /// are checked when the augmentation is built (<see cref="FixedAugmentationParser.Parse"/>).
+    /// </summary>
+    /// <param name="method">E.g. <c>none</c>, <c>standard+learned-affine</c>, <c>learned-policy:1</c>, <c>learned:runs/a</c>.</param>
+    /// <param name="allowGrid">Whether <c>grid:FAMILY</c> is accepted (comparisons only).</param>
+    /// <exception cref="DaboException">Empty methods, unknown names, a learned part that is not last, bad policy arguments.</exception>
+    public static MethodSpec Parse(string method, bool allowGrid = false)
+    {
+        if (string.IsNullOrWhiteSpace(method))
+        {
+            throw new DaboException("--augment: empty method; use e.g. none, standard, trivialaugment or learned-affine");
+        }
+        if (allowGrid && method.StartsWith(GridPrefix, StringComparison.Ordinal))
+        {
+            return new MethodSpec([], null, method[GridPrefix.Length..]);
+        }
+        var split = FixedAugmentationParser.Split(method);
+        var fixedParts = split.Fixed is null ? [] : FixedAugmentationParser.Tokenize(split.Fixed);
+        var learned = split.Learned is null ? null : ParseLearned(split.Learned);
+        return new MethodSpec(fixedParts, learned, null);
+    }
+
+    private static LearnedPart ParseLearned(string learned)
+    {
+        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        {
+            return new LearnedPart(LearnedPartKind.Transfer, learned);
+        }
+        if (learned.Contains('+', StringComparison.Ordinal))
+        {
+            throw new DaboException($"--augment: '{learned}': a learned augmenter must come last (fixed augmentations first, e.g. standard+learned-affine)");
+        }
+        if (PolicyArgumentsOf(learned) is not null)
+        {
+            return new LearnedPart(IsShuffled(learned) ? LearnedPartKind.ShuffledPolicy : LearnedPartKind.Policy, learned);
+        }
+        if (!AugmenterFactory.Names.Contains(learned))
+        {
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S][:wide|narrow], {ShuffledPolicyName}[:S][:wide|narrow], or learned:RUN_DIR");
+        }
+        return new LearnedPart(LearnedPartKind.Augmenter, learned);
+    }
+
+    /// <summary>
+    /// The arguments (slots, ranges) of <c>learned-policy[:S][:wide|narrow]</c> or of its control
+    /// <c>learned-policy-shuffled[…]</c>, or null when <paramref name="learned"/> is neither.
+    /// </summary>
+    /// <exception cref="DaboException">Bad arguments after a policy name.</exception>
+    public static PolicyArguments? PolicyArgumentsOf(string learned)
+    {
+        ArgumentNullException.ThrowIfNull(learned);
+        foreach (var name in new[] { ShuffledPolicyName, PolicyName })
+        {
+            if (learned == name)
+            {
+                return PolicyArguments.Default;
+            }
+            if (learned.StartsWith(name + ":", StringComparison.Ordinal))
+            {
+                return PolicyArguments.Parse(name, learned[(name.Length + 1)..]);
+            }
+        }
+        return null;
+    }
+
+    private static bool IsShuffled(string learned) =>
+        learned == ShuffledPolicyName || learned.StartsWith(ShuffledPolicyName + ":", StringComparison.Ordinal);
+
+    /// <summary>The method as text: <c>FIXED+LEARNED</c>, <c>FIXED</c>, <c>LEARNED</c> or <c>grid:FAMILY</c>.</summary>
+    public override string ToString() =>
+        GridFamily is not null ? GridPrefix + GridFamily
+        : string.Join('+', Fixed.Select(f => f.ToString()).Concat(Learned is null ? [] : [Learned.Text]));
+
+    /// <inheritdoc />
+    public bool Equals(MethodSpec? other) => other is not null && ToString() == other.ToString();
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as MethodSpec);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(ToString());
+}
