@@ -56,30 +56,6 @@ public static class LearnedAugmentation
         Seed = (config.Seed * 7919L) + 4,
     };
 
-    /// <summary>Builds the training step for a learned part.</summary>
-    public static TrainingStep CreateStep(LearnedPart learned, StepContext context)
-    {
-        ArgumentNullException.ThrowIfNull(learned);
-        ArgumentNullException.ThrowIfNull(context);
-        if (learned.TransferDirectory is { } dir)
-        {
-            var frozen = LoadAugmenter(new RunDirectory(dir), context.Data.Channels, (context.Config.Seed * 7919L) + 4);
-            frozen.to(context.Device);
-            frozen.eval();
-            foreach (var p in frozen.parameters())
-            {
-                p.requires_grad_(false);
-            }
-            return new FrozenAugmenterStep(new PlainStep(context.Model, context.Optimizer, context.Normalize, x => frozen.Augment(x).Images), frozen, context.Config);
-        }
-        if (learned.Policy is { } policy)
-        {
-            return new LearnedPolicyStep(context, policy, shuffle: learned.Kind == LearnedPartKind.ShuffledPolicy || context.Config.PolicyControl == PolicyControl.Shuffle);
-        }
-        var augmenter = AugmenterFactory.Create(learned.AugmenterName!, context.Data.Channels, OptionsFor(context.Config));
-        return new BilevelStep(context, augmenter);
-    }
-
     /// <summary>
     /// The arguments (slots, ranges) of <c>learned-policy[:S][:wide|narrow]</c> or of its control
     /// <c>learned-policy-shuffled[…]</c>, or null when <paramref name="learned"/> is neither.
@@ -165,39 +141,6 @@ public static class LearnedAugmentation
         if (learned.TransferDirectory is { } dir)
         {
             using var augmenter = LoadAugmenter(new RunDirectory(dir), channels, 0);
-        }
-    }
-
-    private sealed class FrozenAugmenterStep(PlainStep inner, Augmenter augmenter, TrainingConfig config) : TrainingStep
-    {
-        // The frozen augmenter's ranges, like a learning run's (its augmenter.bin stays in the source run).
-        public override void SaveArtifacts(RunDirectory run) => PolicyExport.WriteRanges(augmenter, run, config);
-
-        public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr) => inner.Run(unitImages, labels, lr);
-
-        public override Tensor Preview(Tensor unitImages) => inner.Preview(unitImages);
-
-        public override EpochMetrics CompleteEpoch(EpochMetrics metrics) => metrics with { Augmenter = augmenter.Describe() };
-
-        public override void Save(BinaryWriter writer)
-        {
-            using var state = augmenter.GetGeneratorState();
-            state.Save(writer);
-        }
-
-        public override void Load(BinaryReader reader)
-        {
-            using var state = TorchSharp.TensorExtensionMethods.Load(reader);
-            augmenter.SetGeneratorState(state);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-                augmenter.Dispose();
-            }
         }
     }
 }

@@ -51,8 +51,5 @@ public sealed class MethodPlan
         Fixed is null or "none" ? null : FixedAugmentationParser.Parse(Fixed, channels, allowFlip);
 
     /// <summary>The training step: plain, frozen-augmenter or bilevel.</summary>
-    public TrainingStep CreateStep(StepContext context) =>
-        Spec.Learned is not { } learned
-            ? new PlainStep(context.Model, context.Optimizer, context.Normalize)
-            : LearnedAugmentation.CreateStep(learned, context);
+    public TrainingStep CreateStep(StepContext context) => TrainingSteps.Create(Spec, context);
 }

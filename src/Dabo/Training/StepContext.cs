@@ -12,7 +12,6 @@ namespace Dabo.Training;
 /// <param name="Device">Compute device.</param>
 /// <param name="Data">The run's splits.</param>
 /// <param name="ValidationStream">Endless stream of validation batches (for hypergradients).</param>
-/// <param name="Run">The run directory.</param>
 public sealed record StepContext(
     TrainingConfig Config,
     Classifier Model,
@@ -20,5 +19,4 @@ public sealed record StepContext(
     Func<Tensor, Tensor> Normalize,
     Device Device,
     PreparedData Data,
-    BatchSampler ValidationStream,
-    RunDirectory Run);
+    BatchSampler ValidationStream);

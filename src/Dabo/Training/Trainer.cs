@@ -96,7 +96,7 @@ public sealed class Trainer
         using var augmentGenerator = new Generator((ulong)((_config.Seed * 7919L) + 2));
         using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _config.BatchSize, seed: (_config.Seed * 7919L) + 3);
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
-        using var step = method.CreateStep(new StepContext(_config, model, optimizer, Normalize, device, data, validationStream, _run));
+        using var step = method.CreateStep(new StepContext(_config, model, optimizer, Normalize, device, data, validationStream));
 
         if (!hasCheckpoint)
         {

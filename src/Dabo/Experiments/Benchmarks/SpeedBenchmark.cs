@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dabo.Augmentation;
 using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Learned;
 using Dabo.Data;
@@ -141,13 +142,11 @@ public sealed class SpeedBenchmark
         public required BatchSampler Train { get; init; }
         public required BatchSampler Validation { get; init; }
         public required TrainingStep Step { get; init; }
-        public Augmenter? Frozen { get; init; }
         public required int StepsPerUnit { get; init; }
 
         public void Dispose()
         {
             Step.Dispose();
-            Frozen?.Dispose();
             Validation.Dispose();
             Train.Dispose();
             Optimizer.Dispose();
@@ -180,48 +179,20 @@ public sealed class SpeedBenchmark
         var optimizer = new SgdMomentum(model.Weights, config.Momentum, config.WeightDecay, config.Nesterov);
         var train = new BatchSampler(data.Train, _options.BatchSize, seed: _options.Seed + 1, dropLast: true);
         var validation = new BatchSampler(data.Validation, _options.BatchSize, seed: _options.Seed + 3);
-        Tensor Normalize(Tensor unit) => data.Normalize(unit);
-        var augmenterOptions = LearnedAugmentation.OptionsFor(config);
-        if (mode == Mode.Plain)
-        {
-            var frozen = AugmenterFactory.Create(AugmenterKind, data.Channels, augmenterOptions);
-            frozen.eval();
-            foreach (var p in frozen.parameters())
-            {
-                p.requires_grad_(false);
-            }
-            return new Harness
-            {
-                Model = model,
-                Optimizer = optimizer,
-                Train = train,
-                Validation = validation,
-                Frozen = frozen,
-                Step = new PlainStep(model, optimizer, Normalize, x => frozen.Augment(x).Images),
-                StepsPerUnit = 1,
-            };
-        }
-        var context = new StepContext(config, model, optimizer, Normalize, CPU, data, validation, new RunDirectory(Path.Combine(Path.GetTempPath(), "dabo-bench-unused")));
-        if (mode is Mode.PolicySample or Mode.PolicyUpdate)
-        {
-            return new Harness
-            {
-                Model = model,
-                Optimizer = optimizer,
-                Train = train,
-                Validation = validation,
-                Step = new Dabo.Training.Policy.LearnedPolicyStep(context, Dabo.Augmentation.Policies.PolicyArguments.Default),
-                StepsPerUnit = 1,
-            };
-        }
+        var context = new StepContext(config, model, optimizer, data.Normalize, CPU, data, validation);
+        // The trainer's own factory; the plain mode runs behind a frozen learned-affine augmenter,
+        // like the PyTorch anchor's plain mode.
+        var step = mode == Mode.Plain
+            ? TrainingSteps.Frozen(context, AugmenterFactory.Create(AugmenterKind, data.Channels, LearnedAugmentation.OptionsFor(config)))
+            : TrainingSteps.Create(MethodSpec.Parse(config.Augment), context);
         return new Harness
         {
             Model = model,
             Optimizer = optimizer,
             Train = train,
             Validation = validation,
-            Step = new BilevelStep(context, AugmenterFactory.Create(AugmenterKind, data.Channels, augmenterOptions)),
-            StepsPerUnit = config.InnerSteps,
+            Step = step,
+            StepsPerUnit = mode is Mode.K1Exact or Mode.K1Fd or Mode.K2Exact ? config.InnerSteps : 1,
         };
     }
 

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Dabo.Tests.Augmentation.Policies;
 
 /// <summary>policy.json of learned augmenters (dabo-ranges-v1), its replay by policy:FILE, and its torchvision text.</summary>
+[Collection("global-rng")]
 public class LearnedRangesTests
 {
     private static Augmenter Create(string kind, AugmenterParametrization parametrization, int channels = 3, double probability = 0.5) =>
@@ -103,6 +104,8 @@ public class LearnedRangesTests
     [Fact]
     public void Ranges_of_an_mlp_augmenter_are_estimated_and_cover_most_draws()
     {
+        // The MLP's initial weights come from the global generator: seeded, so the test is the same every run.
+        manual_seed(7);
         using var augmenter = Create("learned-affine", AugmenterParametrization.Mlp, channels: 1);
         Perturb(augmenter, 3);
         var ranges = LearnedRanges.Of(augmenter);
@@ -110,13 +113,15 @@ public class LearnedRangesTests
         Assert.Equal(LearnedRanges.DefaultCoverage, ranges.Coverage);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var values = augmenter.GenerateParameters(rand(4000, augmenter.NoiseSize) * 2 - 1).to_type(ScalarType.Float64);
+        using var draws = new Generator(11);
+        var values = augmenter.GenerateParameters(rand([4000, augmenter.NoiseSize], generator: draws) * 2 - 1).to_type(ScalarType.Float64);
         for (int i = 0; i < ranges.Parameters.Count; i++)
         {
             var r = ranges.Parameters[i];
             Assert.True(r.Min <= r.Max && Math.Abs(r.Min - r.Identity) <= r.MaxRange && Math.Abs(r.Max - r.Identity) <= r.MaxRange, r.Name);
             double inside = values[.., i].ge(r.Min).logical_and(values[.., i].le(r.Max)).to_type(ScalarType.Float64).mean().item<double>();
-            Assert.InRange(inside, 0.92, 0.98);
+            // 95 % of the draws, or more where a parameter piles up at its clamp (ties at the bound).
+            Assert.InRange(inside, 0.92, 1.0);
         }
         using var dir = new TempDirectory();
         RangesFile.Write(ranges, dir.Combine("policy.json"));
