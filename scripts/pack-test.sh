@@ -94,13 +94,15 @@ using var augmented = augmentation.Apply(images, generator);
 Console.WriteLine($"{augmentation.Name}: [{string.Join(", ", augmented.shape)}] {augmented.dtype}");
 
 // Image decoding goes through TorchVision's SkiaSharp imager: the natives must come with the packages.
+// Dabo leaves torchvision.io.DefaultImager to the application, so this program names its own encoder.
+var imager = new torchvision.io.SkiaImager();
 string root = Path.Combine(Path.GetTempPath(), $"dabo-pack-test-{Environment.ProcessId}");
 try
 {
     foreach (string split in new[] { "train", "test" })
     {
         Directory.CreateDirectory(Path.Combine(root, split, "a"));
-        torchvision.io.write_image(images[0], Path.Combine(root, split, "a", "0.png"), torchvision.ImageFormat.Png);
+        torchvision.io.write_image(images[0], Path.Combine(root, split, "a", "0.png"), torchvision.ImageFormat.Png, imager);
     }
     using var dataset = ImageFolderReader.Load(root);
     Console.WriteLine($"decoded: [{string.Join(", ", dataset.Train.Images.shape)}], same pixels: {dataset.Train.Images[0].equal(images[0]).all().item<bool>()}");
