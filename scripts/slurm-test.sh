@@ -55,6 +55,14 @@ stop() {
   local code=$?
   set +e
   if [ -f "$tmp/slurmctld.pid" ] || [ -f "$tmp/slurmd.pid" ]; then
+    # Jobs first (scontrol shutdown leaves running jobs' slurmstepd and their processes behind).
+    if [ -n "$(squeue -h -o %i 2>/dev/null)" ]; then
+      scancel -u "$(id -un)" >/dev/null 2>&1
+      for _ in $(seq 1 75); do
+        [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
+        sleep 0.2
+      done
+    fi
     scontrol shutdown >/dev/null 2>&1
     for _ in $(seq 1 50); do
       alive=0
@@ -69,6 +77,9 @@ stop() {
     done
   fi
   [ -f "$tmp/munge/munged.pid" ] && kill "$(cat "$tmp/munge/munged.pid")" 2>/dev/null
+  # Anything of this test still running: its command line names this run's temporary directory.
+  leftover="$(pgrep -f -- "$tmp/" | grep -vx "$$" || true)"
+  [ -z "$leftover" ] || kill -9 $leftover 2>/dev/null
   if [ "$code" -ne 0 ]; then
     for f in "$tmp"/log/*.log; do
       [ -f "$f" ] && { echo "--- $(basename "$f") (last lines)" >&2; tail -n 15 "$f" >&2; }
