@@ -1,4 +1,5 @@
 using Dabo.Cli.Commands;
+using Dabo.Cli.Slurm;
 using Dabo.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,6 +18,7 @@ public static class CliApp
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
     public static int Run(string[] args)
     {
+        args = SlurmLauncher.JoinArgsValue(args);
         Arguments = args;
         // Bind Spectre's console to the current standard output (which tests may redirect between runs).
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

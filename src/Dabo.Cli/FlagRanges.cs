@@ -19,6 +19,8 @@ public static class FlagRanges
         NumericRange.Whole("--threads", 0, 1_000_000, $"0 for all cores; more than the {Environment.ProcessorCount} cores are capped"),
         NumericRange.Whole("--seeds", 1, 1000, "e.g. 3"),
         NumericRange.Whole("--jobs", 1, 64, "e.g. 2"),
+        NumericRange.Whole("--slurm-tasks", 1, 100_000, "e.g. 8: one task per run"),
+        NumericRange.Whole("--slurm-cpus", 1, 1024, "e.g. 2"),
         NumericRange.Whole("--batch", 2, 65_536, "e.g. 128"),
         NumericRange.Whole("--steps", 1, 1_000_000, "e.g. 20"),
         NumericRange.Whole("--large-steps", 1, 1_000_000, "e.g. 5"),

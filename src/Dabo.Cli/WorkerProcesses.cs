@@ -66,8 +66,9 @@ public sealed class WorkerProcesses : IDisposable
             for (int k = 1; k < jobs; k++)
             {
                 string log = Path.Combine(logDirectory, $"worker-{k}.log");
-                var start = new ProcessStartInfo(DotnetHost()) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                start.ArgumentList.Add(typeof(WorkerProcesses).Assembly.Location);
+                var host = HostCommand();
+                var start = new ProcessStartInfo(host[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                start.ArgumentList.Add(host[1]);
                 foreach (var a in arguments)
                 {
                     start.ArgumentList.Add(a);
@@ -92,21 +93,7 @@ public sealed class WorkerProcesses : IDisposable
     /// <summary>The worker's command line: the user's, with <c>--jobs 1</c> and the thread count.</summary>
     public static List<string> WorkerArguments(IReadOnlyList<string> arguments, int? threads)
     {
-        var result = new List<string>();
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            string a = arguments[i];
-            if (a is "--jobs" or "--threads")
-            {
-                i++; // drop the value too
-                continue;
-            }
-            if (a.StartsWith("--jobs=", StringComparison.Ordinal) || a.StartsWith("--threads=", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            result.Add(a);
-        }
+        var result = Without(arguments, ["--jobs", "-j", "--threads"], []);
         result.AddRange(["--jobs", "1"]);
         if (threads is int t)
         {
@@ -114,6 +101,34 @@ public sealed class WorkerProcesses : IDisposable
         }
         return result;
     }
+
+    /// <summary>
+    /// <paramref name="arguments"/> without the options <paramref name="valued"/> (with their values, given as
+    /// <c>--name value</c> or <c>--name=value</c>) and the switches <paramref name="switches"/>.
+    /// </summary>
+    public static List<string> Without(IReadOnlyList<string> arguments, IReadOnlyCollection<string> valued, IReadOnlyCollection<string> switches)
+    {
+        var result = new List<string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string a = arguments[i];
+            if (valued.Contains(a))
+            {
+                i++; // drop the value too
+                continue;
+            }
+            if (switches.Contains(a) || valued.Any(v => a.StartsWith(v + "=", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            result.Add(a);
+        }
+        return result;
+    }
+
+    /// <summary>The program and first argument that run this command line again: the dotnet host and <c>Dabo.Cli.dll</c>, full paths.</summary>
+    public static IReadOnlyList<string> HostCommand() =>
+        [DotnetHost() is var host && !Path.IsPathRooted(host) ? new Slurm.SystemProcessRunner().Find(host) ?? host : host, typeof(WorkerProcesses).Assembly.Location];
 
     /// <summary>Started workers and their log files.</summary>
     public IReadOnlyList<string> Logs => [.. _workers.Select(w => w.Log)];

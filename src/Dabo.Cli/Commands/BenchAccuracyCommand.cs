@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Dabo.Cli.Slurm;
 using Dabo.Experiments.Benchmarks;
 using Spectre.Console.Cli;
 
@@ -8,7 +9,7 @@ namespace Dabo.Cli.Commands;
 public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings>
 {
     /// <summary>Options of <c>dabo bench accuracy</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CommandSettings, IClusterSettings
     {
         /// <summary>Quick mode.</summary>
         [CommandOption("--quick")]
@@ -53,6 +54,36 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         [CommandOption("-q|--quiet")]
         [Description("Print only the tables.")]
         public bool Quiet { get; init; }
+
+        /// <summary>Submit to Slurm.</summary>
+        [CommandOption("--slurm")]
+        [Description(SlurmLauncher.SlurmDescription)]
+        public bool Slurm { get; init; }
+
+        /// <summary>Array size.</summary>
+        [CommandOption("--slurm-tasks <N>")]
+        [Description(SlurmLauncher.TasksDescription)]
+        public int? SlurmTasks { get; init; }
+
+        /// <summary>CPUs per task.</summary>
+        [CommandOption("--slurm-cpus <N>")]
+        [Description(SlurmLauncher.CpusDescription)]
+        public int? SlurmCpus { get; init; }
+
+        /// <summary>sbatch options.</summary>
+        [CommandOption("--slurm-args <ARGS>")]
+        [Description(SlurmLauncher.ArgsDescription)]
+        public string? SlurmArgs { get; init; }
+
+        /// <summary>Print the scripts only.</summary>
+        [CommandOption("--dry-run")]
+        [Description(SlurmLauncher.DryRunDescription)]
+        public bool DryRun { get; init; }
+
+        /// <summary>Worker mode.</summary>
+        [CommandOption("--worker")]
+        [Description(SlurmLauncher.WorkerDescription)]
+        public bool Worker { get; init; }
     }
 
     /// <summary>A relative path that does not exist from the working directory is tried from the repository root.</summary>
@@ -122,7 +153,17 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         }
         string output = settings.Out ?? Path.Combine("runs", settings.Quick ? "bench-accuracy-quick" : "bench-accuracy");
         int jobs = settings.Jobs ?? 1;
+        SlurmLauncher.Check(settings);
+        if (settings.Slurm)
+        {
+            return SlurmLauncher.Submit(settings, "bench accuracy", output, AccuracyBenchmark.Jobs(protocols, output).Count(j => !j.IsFinished), gpu: false, "accuracy.md");
+        }
         using var cancel = new CancelOnCtrlC(cancellationToken);
+        if (settings.Worker)
+        {
+            return CompareCommand.Worker(output, () => AccuracyBenchmark.RunWorker(protocols, output, new ConsoleObserver(settings.Quiet),
+                settings.Quiet ? null : (p, m, s, r) => Console.WriteLine($"== {p}: {m}, seed {s}{(r ? " (resuming)" : "")}"), settings.Threads, null, cancel.Token));
+        }
         using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
         try
         {

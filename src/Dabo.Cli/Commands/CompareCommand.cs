@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Dabo.Cli.Slurm;
 using Dabo.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -10,7 +11,7 @@ namespace Dabo.Cli.Commands;
 public sealed class CompareCommand : Command<CompareCommand.Settings>
 {
     /// <summary>Options of <c>dabo compare</c>.</summary>
-    public sealed class Settings : RunSettings
+    public sealed class Settings : ExperimentSettings
     {
         /// <summary>Methods.</summary>
         [CommandOption("--methods <LIST>")]
@@ -31,11 +32,6 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [CommandOption("-o|--out <DIR>")]
         [Description("Output directory (runs/, results.md, results.json, report.html). Required.")]
         public string? Out { get; init; }
-
-        /// <summary>Parallel jobs.</summary>
-        [CommandOption("-j|--jobs <N>")]
-        [Description(WorkerProcesses.JobsDescription)]
-        public int? Jobs { get; init; }
 
         /// <summary>Quiet.</summary>
         [CommandOption("-q|--quiet")]
@@ -59,8 +55,17 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
             Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
+        SlurmLauncher.Check(settings);
+        if (settings.Slurm)
+        {
+            return SlurmLauncher.Submit(settings, "compare", output, comparison.Jobs().Count(j => !j.IsFinished), SlurmLauncher.IsCuda(config.Device), "results.md");
+        }
         var console = new ConsoleObserver(settings.Quiet);
         using var cancel = new CancelOnCtrlC(cancellationToken);
+        if (settings.Worker)
+        {
+            return Worker(output, () => comparison.RunWorker(settings.Observer(console), cancel.Token));
+        }
         using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
         try
         {
@@ -74,6 +79,22 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("dabo: interrupted; run the same command again to continue (finished runs are reused, the interrupted one resumes)");
+            return 130;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> as a <c>--worker</c>: checks the file locks, says what it did.</summary>
+    public static int Worker(string output, Func<WorkerOutcome> work)
+    {
+        SlurmLauncher.CheckLocks(output, "--worker");
+        try
+        {
+            Console.WriteLine(SlurmLauncher.WorkerSummary(work()));
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("dabo: interrupted; the run in progress resumes from its last epoch in the next worker");
             return 130;
         }
     }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Dabo.Cli.Slurm;
 using Dabo.Experiments;
 using Dabo.IO;
 using Dabo.Training;
@@ -14,7 +15,7 @@ namespace Dabo.Cli.Commands;
 public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
 {
     /// <summary>Options of <c>dabo grid-search</c>.</summary>
-    public sealed class Settings : RunSettings
+    public sealed class Settings : ExperimentSettings
     {
         /// <summary>Family.</summary>
         [CommandOption("--family <NAME>")]
@@ -36,11 +37,6 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
         [Description("Output directory (one run per magnitude and seed, results.md, results.json). Required.")]
         public string? Out { get; init; }
 
-        /// <summary>Parallel jobs.</summary>
-        [CommandOption("-j|--jobs <N>")]
-        [Description(WorkerProcesses.JobsDescription)]
-        public int? Jobs { get; init; }
-
         /// <summary>Quiet.</summary>
         [CommandOption("-q|--quiet")]
         [Description("Print only the result.")]
@@ -60,7 +56,16 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
             Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
+        SlurmLauncher.Check(settings);
+        if (settings.Slurm)
+        {
+            return SlurmLauncher.Submit(settings, "grid-search", output, search.Jobs().Count(j => !j.IsFinished), SlurmLauncher.IsCuda(config.Device), "results.md");
+        }
         using var cancel = new CancelOnCtrlC(cancellationToken);
+        if (settings.Worker)
+        {
+            return CompareCommand.Worker(output, () => search.RunWorker(settings.Observer(new ConsoleObserver(settings.Quiet)), cancel.Token));
+        }
         using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
         try
         {

@@ -72,28 +72,8 @@ public sealed partial class Comparison
         {
             AtomicFile.DeleteStale(_directory); // results files cut off by a kill
         }
-        var searches = new Dictionary<string, GridSearch>(StringComparer.Ordinal);
-        var jobs = new List<RunJob>();
-        foreach (var method in _methods)
-        {
-            if (MethodSpec.Parse(method, allowGrid: true).GridFamily is { } family)
-            {
-                var search = new GridSearch(_baseConfig, family, Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
-                searches[method] = search;
-                jobs.AddRange(search.Jobs());
-            }
-            else
-            {
-                jobs.AddRange(MethodJobs(method));
-            }
-        }
-        // Bad input is refused before the output directory exists (no half-made comparison to trip over).
-        var unfinished = jobs.Where(j => !j.IsFinished).Select(j => j.Config).ToList();
-        if (unfinished.Count > 0)
-        {
-            Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
-        }
-        OutputPaths.CreateDirectory("--out", _directory);
+        var (jobs, searches) = Plan();
+        Prepare(jobs);
         new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
             .Run(jobs, observer, cancellationToken);
 
@@ -116,6 +96,54 @@ public sealed partial class Comparison
             ResultsAggregator.Aggregate(runs, totals), command, ResultsFiles.Versions(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
         ResultsFiles.Write(results, _directory);
         return results;
+    }
+
+    /// <summary>Every run of the comparison (those of <c>grid:…</c> methods included), finished or not.</summary>
+    public IReadOnlyList<RunJob> Jobs() => Plan().Jobs;
+
+    /// <summary>
+    /// One worker's share of the comparison: trains every unfinished run no other process holds (resuming
+    /// interrupted ones) and returns when none is left to claim, without waiting for the others and without
+    /// writing results. Several workers, on one machine or many sharing the directory, split the runs;
+    /// a later <see cref="Run"/> writes the results (and trains what none of them finished).
+    /// </summary>
+    public WorkerOutcome RunWorker(ITrainingObserver? observer, CancellationToken cancellationToken = default)
+    {
+        var jobs = Plan().Jobs;
+        Prepare(jobs);
+        return new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting }
+            .RunAvailable(jobs, observer, cancellationToken);
+    }
+
+    private (List<RunJob> Jobs, Dictionary<string, GridSearch> Searches) Plan()
+    {
+        var searches = new Dictionary<string, GridSearch>(StringComparer.Ordinal);
+        var jobs = new List<RunJob>();
+        foreach (var method in _methods)
+        {
+            if (MethodSpec.Parse(method, allowGrid: true).GridFamily is { } family)
+            {
+                var search = new GridSearch(_baseConfig, family, Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
+                searches[method] = search;
+                jobs.AddRange(search.Jobs());
+            }
+            else
+            {
+                jobs.AddRange(MethodJobs(method));
+            }
+        }
+        return (jobs, searches);
+    }
+
+    // Bad input is refused before the output directory exists (no half-made comparison to trip over).
+    private void Prepare(List<RunJob> jobs)
+    {
+        var unfinished = jobs.Where(j => !j.IsFinished).Select(j => j.Config).ToList();
+        if (unfinished.Count > 0)
+        {
+            Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
+        }
+        OutputPaths.CreateDirectory("--out", _directory);
     }
 
     private IEnumerable<RunJob> MethodJobs(string method) =>

@@ -92,16 +92,32 @@ public sealed class GridSearch
     /// </summary>
     public GridSearchOutcome Run(ITrainingObserver? observer, CancellationToken cancellationToken = default)
     {
-        // Bad input is refused before the output directory exists.
+        Prepare();
+        new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
+            .Run(Jobs(), observer, cancellationToken);
+        return Aggregate();
+    }
+
+    /// <summary>
+    /// One worker's share of the search: trains every unfinished run no other process holds and returns
+    /// when none is left to claim, without waiting and without aggregating (see <see cref="Comparison.RunWorker"/>).
+    /// </summary>
+    public WorkerOutcome RunWorker(ITrainingObserver? observer, CancellationToken cancellationToken = default)
+    {
+        Prepare();
+        return new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting }
+            .RunAvailable(Jobs(), observer, cancellationToken);
+    }
+
+    // Bad input is refused before the output directory exists.
+    private void Prepare()
+    {
         var unfinished = Jobs().Where(j => !j.IsFinished).Select(j => j.Config).ToList();
         if (unfinished.Count > 0)
         {
             Trainer.CheckInputs(unfinished, CacheDirectory, Threads, _directory);
         }
         IO.OutputPaths.CreateDirectory("--out", _directory);
-        new RunQueue { CacheDirectory = CacheDirectory, Threads = Threads, RunStarting = RunStarting, Waiting = Waiting }
-            .Run(Jobs(), observer, cancellationToken);
-        return Aggregate();
     }
 
     /// <summary>Picks the best magnitude by validation accuracy; every run of <see cref="Jobs"/> must be finished.</summary>

@@ -19,6 +19,17 @@ public sealed record RunJob(TrainingConfig Config, string Directory)
     }
 }
 
+/// <summary>What a worker's pass over a run queue did (<see cref="RunQueue.RunAvailable"/>).</summary>
+/// <param name="Trained">Runs this worker trained, resumed ones included.</param>
+/// <param name="Resumed">Of those, runs it resumed from the checkpoint of an interrupted process.</param>
+/// <param name="HeldByOthers">Unfinished runs that other processes held when it stopped.</param>
+public sealed record WorkerOutcome(int Trained, int Resumed, int HeldByOthers)
+{
+    /// <summary>The sum of two passes (the protocols of a benchmark).</summary>
+    public static WorkerOutcome operator +(WorkerOutcome a, WorkerOutcome b) =>
+        new(a.Trained + b.Trained, a.Resumed + b.Resumed, a.HeldByOthers + b.HeldByOthers);
+}
+
 /// <summary>
 /// Trains a list of runs in order, skipping finished ones and resuming interrupted ones. Every run
 /// is claimed (<see cref="RunClaim"/>) before it trains, so any number of processes given the same
@@ -43,10 +54,23 @@ public sealed class RunQueue
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Trains every unfinished job, then waits until the jobs other processes hold are finished too.</summary>
-    public void Run(IReadOnlyList<RunJob> jobs, ITrainingObserver? observer, CancellationToken cancellationToken = default)
+    public void Run(IReadOnlyList<RunJob> jobs, ITrainingObserver? observer, CancellationToken cancellationToken = default) =>
+        Drain(jobs, observer, waitForOthers: true, cancellationToken);
+
+    /// <summary>
+    /// Trains, one after another, every unfinished job that no other process holds, and returns when
+    /// none is left to claim, without waiting for the jobs other processes hold: the loop of a worker
+    /// among many (a task of a Slurm job array). A job whose holder died is claimable again, so it is
+    /// resumed here if this worker reaches it.
+    /// </summary>
+    /// <returns>What was trained and how many jobs other processes still hold.</returns>
+    public WorkerOutcome RunAvailable(IReadOnlyList<RunJob> jobs, ITrainingObserver? observer, CancellationToken cancellationToken = default) =>
+        Drain(jobs, observer, waitForOthers: false, cancellationToken);
+
+    private WorkerOutcome Drain(IReadOnlyList<RunJob> jobs, ITrainingObserver? observer, bool waitForOthers, CancellationToken cancellationToken)
     {
         var pending = jobs.Where(j => !j.IsFinished).ToList();
-        int reportedWaiting = -1;
+        int reportedWaiting = -1, trainedRuns = 0, resumedRuns = 0;
         while (pending.Count > 0)
         {
             bool trained = false;
@@ -60,13 +84,18 @@ public sealed class RunQueue
                 }
                 if (!job.IsFinished) // it may have finished between the first look and the claim
                 {
-                    Train(job, observer, cancellationToken);
+                    resumedRuns += Train(job, observer, cancellationToken) ? 1 : 0;
+                    trainedRuns++;
                     trained = true;
                 }
                 pending.Remove(job);
             }
             if (pending.Count > 0 && !trained)
             {
+                if (!waitForOthers)
+                {
+                    break; // every job left is held by another process
+                }
                 if (pending.Count != reportedWaiting)
                 {
                     Waiting?.Invoke(pending.Count);
@@ -76,12 +105,15 @@ public sealed class RunQueue
             }
         }
         cancellationToken.ThrowIfCancellationRequested();
+        return new WorkerOutcome(trainedRuns, resumedRuns, pending.Count(j => !j.IsFinished));
     }
 
-    private void Train(RunJob job, ITrainingObserver? observer, CancellationToken cancellationToken)
+    // Trains or resumes one job; true when it resumed.
+    private bool Train(RunJob job, ITrainingObserver? observer, CancellationToken cancellationToken)
     {
         bool resume = new RunDirectory(job.Directory).IsRun;
         RunStarting?.Invoke(job.Config.Augment, job.Config.Seed, resume);
         new Trainer(job.Config, job.Directory, observer) { CacheDirectory = CacheDirectory, Threads = Threads }.Run(resume, cancellationToken);
+        return resume;
     }
 }

@@ -25,14 +25,7 @@ public static class AccuracyBenchmark
         var all = new List<(AccuracyProtocol, ComparisonResults)>();
         foreach (var protocol in protocols)
         {
-            var comparison = new Comparison(protocol.Config, protocol.Methods, protocol.Seeds, Path.Combine(directory, protocol.Name))
-            {
-                Grid = protocol.Grid,
-                Threads = threads,
-                CacheDirectory = cacheDirectory,
-                RunStarting = runStarting is null ? null : (m, s, r) => runStarting(protocol.Name, m, s, r),
-                Waiting = waiting,
-            };
+            var comparison = Comparison(protocol, directory, threads, cacheDirectory, runStarting, waiting);
             var results = comparison.Run(observer, command, cancellationToken);
             writeReport?.Invoke(results, Path.Combine(directory, protocol.Name));
             all.Add((protocol, results));
@@ -40,6 +33,46 @@ public static class AccuracyBenchmark
         }
         return all;
     }
+
+    /// <summary>Every run of the protocols, finished or not.</summary>
+    public static IReadOnlyList<RunJob> Jobs(IReadOnlyList<AccuracyProtocol> protocols, string directory) =>
+        [.. protocols.SelectMany(p => Comparison(p, directory, null, null, null, null).Jobs())];
+
+    /// <summary>
+    /// One worker's share of the benchmark (see <see cref="Experiments.Comparison.RunWorker"/>): trains every unfinished
+    /// run of every protocol that no other process holds and returns when none is left to claim, without
+    /// waiting and without writing results. It goes over the protocols again while a round trained
+    /// something, so that a run another worker abandoned (killed) in an earlier protocol is resumed too.
+    /// </summary>
+    public static WorkerOutcome RunWorker(IReadOnlyList<AccuracyProtocol> protocols, string directory, ITrainingObserver? observer,
+        Action<string, string, int, bool>? runStarting, int? threads, string? cacheDirectory, CancellationToken cancellationToken)
+    {
+        var total = new WorkerOutcome(0, 0, 0);
+        while (true)
+        {
+            var round = new WorkerOutcome(0, 0, 0);
+            foreach (var protocol in protocols)
+            {
+                round += Comparison(protocol, directory, threads, cacheDirectory, runStarting, null).RunWorker(observer, cancellationToken);
+            }
+            total = new WorkerOutcome(total.Trained + round.Trained, total.Resumed + round.Resumed, round.HeldByOthers);
+            if (round.Trained == 0)
+            {
+                return total;
+            }
+        }
+    }
+
+    private static Comparison Comparison(AccuracyProtocol protocol, string directory, int? threads, string? cacheDirectory,
+        Action<string, string, int, bool>? runStarting, Action<int>? waiting) =>
+        new(protocol.Config, protocol.Methods, protocol.Seeds, Path.Combine(directory, protocol.Name))
+        {
+            Grid = protocol.Grid,
+            Threads = threads,
+            CacheDirectory = cacheDirectory,
+            RunStarting = runStarting is null ? null : (m, s, r) => runStarting(protocol.Name, m, s, r),
+            Waiting = waiting,
+        };
 
     /// <summary>All protocols' tables with the command and date.</summary>
     public static string Markdown(IReadOnlyList<(AccuracyProtocol Protocol, ComparisonResults Results)> all, string command)
