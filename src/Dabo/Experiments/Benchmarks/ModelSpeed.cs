@@ -87,6 +87,10 @@ public sealed record ModelSpeed
     [JsonPropertyName("peak_rss_mb")]
     public required double? PeakRssMb { get; init; }
 
+    /// <summary>Whether glibc's malloc kept freed memory for reuse (<see cref="TorchRuntime.TuneAllocator"/>); false with <c>DABO_MALLOC=default</c>.</summary>
+    [JsonPropertyName("allocator_tuned")]
+    public bool AllocatorTuned { get; init; }
+
     /// <summary>RSS growth over the soak (last vs first sample after warm-up), %; null when no soak ran for this model.</summary>
     [JsonPropertyName("rss_growth_percent")]
     public double? RssGrowthPercent { get; init; }

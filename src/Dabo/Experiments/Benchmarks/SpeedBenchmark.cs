@@ -102,6 +102,7 @@ public sealed class SpeedBenchmark
                 LearnedPolicyUpdateMs = update,
                 LearnedPolicyUpdateEvery = new TrainingConfig().PolicyUpdateEvery,
                 PeakRssMb = ProcessMemory.PeakResidentMegabytes(),
+                AllocatorTuned = TorchRuntime.AllocatorTuned,
                 RssGrowthPercent = soak is { Count: >= 2 } ? 100.0 * (soak[^1] - soak[0]) / soak[0] : null,
                 SoakSteps = soak is null ? 0 : _options.SoakSteps,
                 SoakRssMb = soak,
