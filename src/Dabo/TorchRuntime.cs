@@ -72,7 +72,7 @@ public static class TorchRuntime
     /// threshold starts at 128 KiB, and blocks it has not yet raised it over get a fresh mapping that is unmapped
     /// on free, so large activation and gradient tensors cost page faults and zeroing on every step: a quarter
     /// of a small-cnn bilevel step's time went to the kernel (docs/speed.md). Blocks of 32 MiB and more stay
-    /// mapped per use: with no mmap at all, ResNet-18's peak RSS grew from 6.6 to 19.9 GiB (fragmentation).
+    /// mapped per use: with no mmap at all, ResNet-18's peak RSS in bench speed grew from 13,043 to 19,871 MiB (fragmentation).
     /// Called once when libtorch is loaded; does nothing when <c>DABO_MALLOC=default</c>, or when the
     /// environment already sets <c>GLIBC_TUNABLES</c> or a <c>MALLOC_*</c> variable (the user's choice wins).
     /// </summary>
