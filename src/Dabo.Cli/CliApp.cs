@@ -20,6 +20,8 @@ public static class CliApp
     {
         args = SlurmLauncher.JoinArgsValue(args);
         Arguments = args;
+        // Process-wide malloc settings: the application's choice, so the CLI makes it (docs/speed.md).
+        TorchRuntime.TuneAllocator();
         // Bind Spectre's console to the current standard output (which tests may redirect between runs).
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var app = new CommandApp();

@@ -5,8 +5,9 @@ namespace Dabo;
 
 /// <summary>
 /// One place that prepares libtorch for a process: loads the native library with a clear error
-/// when the machine lacks what it needs, keeps glibc's malloc from handing large tensors back to the
-/// kernel (<see cref="TuneAllocator"/>), and sets the number of CPU threads.
+/// when the machine lacks what it needs, sets the number of CPU threads, and, when the application
+/// asks (the CLI does), keeps glibc's malloc from handing large tensors back to the kernel
+/// (<see cref="TuneAllocator"/>).
 /// </summary>
 public static class TorchRuntime
 {
@@ -57,7 +58,6 @@ public static class TorchRuntime
                     throw new DaboException(LoadFailureMessage(e.InnerException?.Message ?? e.Message), e);
                 }
                 _loaded = true;
-                TuneAllocator();
             }
         }
     }
@@ -73,7 +73,8 @@ public static class TorchRuntime
     /// on free, so large activation and gradient tensors cost page faults and zeroing on every step: a quarter
     /// of a small-cnn bilevel step's time went to the kernel (docs/speed.md). Blocks of 32 MiB and more stay
     /// mapped per use: with no mmap at all, ResNet-18's peak RSS in bench speed grew from 13,043 to 19,871 MiB (fragmentation).
-    /// Called once when libtorch is loaded; does nothing when <c>DABO_MALLOC=default</c>, or when the
+    /// Process-wide, so the library never calls it itself: the <c>dabo</c> command calls it at start, and an
+    /// application may (once, early). Does nothing when <c>DABO_MALLOC=default</c>, or when the
     /// environment already sets <c>GLIBC_TUNABLES</c> or a <c>MALLOC_*</c> variable (the user's choice wins).
     /// </summary>
     /// <returns>Whether the settings were applied.</returns>
