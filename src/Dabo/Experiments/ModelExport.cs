@@ -137,6 +137,9 @@ public static class ModelExport
         {
             model.load_safetensors(file, strict: true);
         }
+        // What PyBridge throws for a file that is not a fitting safetensors file: wrong keys or shapes
+        // (ArgumentException, InvalidOperationException), a header it does not support
+        // (NotImplementedException: "not supported yet"), unreadable or malformed bytes.
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotImplementedException or IOException or JsonException or System.Runtime.InteropServices.ExternalException)
         {
             throw new DaboException($"{file}: does not load into {model.Name} ({e.Message.Split('\n')[0]})", e);

@@ -226,21 +226,7 @@ public sealed class SpeedBenchmark
                     var harness = harnesses[m];
                     StepProfiler.Enabled = timed && _options.Profile;
                     StepProfiler.Reset();
-                    double ms = 0;
-                    for (int k = 0; k < harness.StepsPerUnit; k++)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        // The batch is taken outside the step's scope: the sampler's epoch order must outlive it.
-                        enumerators[m].MoveNext();
-                        var (images, labels) = enumerators[m].Current;
-                        using var _i = images;
-                        using var _l = labels;
-                        using var scope = NewDisposeScope();
-                        var unitImages = PreparedData.ToUnit(images, CPU);
-                        long start = Stopwatch.GetTimestamp();
-                        harness.Step.Run(unitImages, labels, Lr);
-                        ms += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    }
+                    double ms = RunUnit(harness, enumerators[m], cancellationToken);
                     if (timed)
                     {
                         times[modes[m]].Add(ms / harness.StepsPerUnit);
@@ -289,7 +275,7 @@ public sealed class SpeedBenchmark
         double? Peak(Harness harness)
         {
             ProcessMemory.ResetPeak();
-            RunWindows(harness, data, _options.WarmupSteps, cancellationToken);
+            RunWindows(harness, _options.WarmupSteps, cancellationToken);
             return ProcessMemory.PeakResidentMegabytes();
         }
         double? plainPeak;
@@ -302,7 +288,7 @@ public sealed class SpeedBenchmark
         {
             using var harness = Build(modelName, data, Mode.K1Exact, innerSteps: k);
             ProcessMemory.ResetPeak();
-            var times = RunWindows(harness, data, _options.WarmupSteps + windows, cancellationToken).Skip(_options.WarmupSteps).ToList();
+            var times = RunWindows(harness, _options.WarmupSteps + windows, cancellationToken).Skip(_options.WarmupSteps).ToList();
             double? peak = ProcessMemory.PeakResidentMegabytes();
             double perStep = Median(times) / k;
             results.Add(new InnerStepSpeed(k, perStep, perStep / plainMs, peak, peak is double p && plainPeak is double b ? p - b : null));
@@ -310,31 +296,37 @@ public sealed class SpeedBenchmark
         return results;
     }
 
-    // Runs the harness for this many units (a unit = its K steps) and returns each unit's milliseconds.
-    private static List<double> RunWindows(Harness harness, PreparedData data, int units, CancellationToken cancellationToken)
+    // Runs the harness for this many units and returns each unit's milliseconds.
+    private static List<double> RunWindows(Harness harness, int units, CancellationToken cancellationToken)
     {
         using var batches = Batches(harness.Train).GetEnumerator();
         var times = new List<double>();
         for (int unit = 0; unit < units; unit++)
         {
-            double ms = 0;
-            for (int k = 0; k < harness.StepsPerUnit; k++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                batches.MoveNext();
-                var (images, labels) = batches.Current;
-                using var _i = images;
-                using var _l = labels;
-                using var scope = NewDisposeScope();
-                var unitImages = PreparedData.ToUnit(images, CPU);
-                long start = Stopwatch.GetTimestamp();
-                harness.Step.Run(unitImages, labels, Lr);
-                ms += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-            times.Add(ms);
+            times.Add(RunUnit(harness, batches, cancellationToken));
         }
-        GC.KeepAlive(data);
         return times;
+    }
+
+    // One unit of the harness (its K steps, one dispose scope per step); milliseconds of the steps alone.
+    private static double RunUnit(Harness harness, IEnumerator<(Tensor Images, Tensor Labels)> batches, CancellationToken cancellationToken)
+    {
+        double ms = 0;
+        for (int k = 0; k < harness.StepsPerUnit; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // The batch is taken outside the step's scope: the sampler's epoch order must outlive it.
+            batches.MoveNext();
+            var (images, labels) = batches.Current;
+            using var _i = images;
+            using var _l = labels;
+            using var scope = NewDisposeScope();
+            var unitImages = PreparedData.ToUnit(images, CPU);
+            long start = Stopwatch.GetTimestamp();
+            harness.Step.Run(unitImages, labels, Lr);
+            ms += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        return ms;
     }
 
     // RSS (MiB) every SoakSampleInterval steps over SoakSteps bilevel steps, after a warm-up.
