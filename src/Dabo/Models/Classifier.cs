@@ -58,8 +58,14 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     /// <param name="x">Images <c>[N, InputChannels, H, W]</c>; any H, W that survive the network's downsampling.</param>
     /// <param name="weights">One tensor per entry of <see cref="Weights"/>, same order and shapes.</param>
     /// <param name="mode">How BatchNorm layers normalize and whether they update the running statistics.</param>
+    /// <param name="secondOrder">
+    /// True when the caller differentiates the output twice (a backward with <c>create_graph</c>, then a
+    /// backward through it). The network then runs in the plain NCHW layout, whose double-backward kernels
+    /// libtorch implements well; otherwise it runs channels-last (see <see cref="RunsChannelsLast"/>), whose
+    /// pooling and BatchNorm kernels are vectorized (docs/speed.md). Both layouts compute the same function.
+    /// </param>
     /// <returns>Logits <c>[N, ClassCount]</c>.</returns>
-    public Tensor Forward(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode)
+    public Tensor Forward(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode, bool secondOrder = false)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weights);
@@ -71,7 +77,28 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"{Name} has {_weightCount} weight tensors, got {weights.Count}", nameof(weights));
         }
-        return ForwardCore(x, weights, mode);
+        return ForwardCore(!secondOrder && RunsChannelsLast ? ToChannelsLast(x) : x, weights, mode);
+    }
+
+    /// <summary>
+    /// Whether first-order forwards run channels-last (default true: convolutional networks on CPU). A network
+    /// whose first operation is not a convolution (an MLP) overrides it to false, saving the layout copy.
+    /// </summary>
+    protected virtual bool RunsChannelsLast => true;
+
+    // TorchSharp has no memory_format argument on contiguous(); permuting to NHWC, compacting and permuting
+    // back gives the channels-last strides, which libtorch's kernels then propagate layer after layer. With one
+    // channel that compaction keeps NCHW strides (the layouts coincide), so the strides are set explicitly.
+    private static Tensor ToChannelsLast(Tensor x)
+    {
+        if (x.shape[1] != 1)
+        {
+            return x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        }
+        long height = x.shape[2], width = x.shape[3];
+        var compact = x.contiguous();
+        // TorchSharp's as_strided starts at offset 0 unless told: a narrowed batch would read the first images.
+        return compact.as_strided(compact.shape, [height * width, 1, width, 1], compact.storage_offset());
     }
 
     /// <summary>The one-line error for a method that needs the functional forward of a custom module.</summary>

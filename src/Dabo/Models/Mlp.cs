@@ -30,6 +30,9 @@ public sealed class Mlp : Classifier
     }
 
     /// <inheritdoc/>
+    protected override bool RunsChannelsLast => false;
+
+    /// <inheritdoc/>
     protected override Tensor ForwardCore(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode)
     {
         var pooled = nn.functional.adaptive_avg_pool2d(x, Grid).flatten(1);

@@ -22,6 +22,9 @@ internal sealed class ModuleClassifier : Classifier
 
     public override bool IsFunctional => false;
 
+    // A user's module may view() its input, which a channels-last tensor does not allow.
+    protected override bool RunsChannelsLast => false;
+
     protected override Tensor ForwardCore(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode)
     {
         var own = Weights;

@@ -131,4 +131,49 @@ public class FunctionalForwardTests
         }
         Assert.Fail($"relative errors {string.Join(", ", errors)}");
     }
+    [Theory]
+    [InlineData("small-cnn", 3)]
+    [InlineData("small-cnn", 1)]
+    [InlineData("resnet20", 3)]
+    public void First_order_forward_runs_channels_last_and_computes_what_the_second_order_layout_computes(string name, int channels)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelRegistry.Create(name, channels, 10);
+        // A narrowed batch (a view with a storage offset), as a training loop slices its batches.
+        var x = randn(12, channels, 16, 16).narrow(0, 4, 8);
+        var y = Labels(8, 10);
+        var w = model.Weights.ToArray<Tensor>();
+
+        var fast = model.Forward(x, w, BatchNormMode.TrainNoUpdate);
+        var plain = model.Forward(x, w, BatchNormMode.TrainNoUpdate, secondOrder: true);
+        Assert.True(fast.allclose(plain, rtol: 1e-4, atol: 1e-5));
+        var fastGrads = autograd.grad([nn.functional.cross_entropy(fast, y)], w);
+        var plainGrads = autograd.grad([nn.functional.cross_entropy(plain, y)], w);
+        for (int i = 0; i < w.Length; i++)
+        {
+            Assert.True(fastGrads[i].allclose(plainGrads[i], rtol: 1e-3, atol: 1e-5), $"gradient {i}");
+        }
+
+        // The layouts really differ: the second convolution's weight gradient comes out channels-last
+        // (its channel stride is 1) from the first-order forward, and contiguous from the other.
+        int second = Array.FindIndex(w, t => t.dim() == 4 && t.shape[1] > 1);
+        Assert.Equal(1, fastGrads[second].stride(1));
+        Assert.True(plainGrads[second].is_contiguous());
+    }
+
+    [Fact]
+    public void A_custom_module_receives_its_input_contiguous()
+    {
+        using var scope = NewDisposeScope();
+        // view() fails on a channels-last tensor: the wrapper must not change the layout a user's module sees.
+        var inner = nn.Sequential(("flatten", new ViewFlatten()), ("head", nn.Linear(3 * 8 * 8, 4)));
+        using var model = new ModuleClassifier(inner, 3, 4);
+        var logits = model.Forward(randn(2, 3, 8, 8), model.Weights, BatchNormMode.TrainNoUpdate);
+        Assert.Equal([2L, 4L], logits.shape);
+    }
+
+    private sealed class ViewFlatten() : nn.Module<Tensor, Tensor>("view_flatten")
+    {
+        public override Tensor forward(Tensor input) => input.view(input.shape[0], -1);
+    }
 }

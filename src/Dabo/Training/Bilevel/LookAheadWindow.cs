@@ -56,7 +56,7 @@ public sealed class LookAheadWindow : IDisposable
     /// <param name="mode">BatchNorm mode of this forward (TrainUpdate when it is the real step's only forward).</param>
     public (Tensor Loss, Tensor Logits) Step(Tensor augmented, Tensor labels, double lr, BatchNormMode mode)
     {
-        var logits = _model.Forward(_normalize(augmented), _weights, mode);
+        var logits = _model.Forward(_normalize(augmented), _weights, mode, secondOrder: true);
         var loss = nn.functional.cross_entropy(logits, labels);
         var grads = torch.autograd.grad([loss], _weights, create_graph: true, retain_graph: true);
         var newWeights = new Tensor[_weights.Length];
