@@ -71,8 +71,12 @@ public sealed class LookAheadWindow : IDisposable
     }
 
     /// <summary>Validation loss at the look-ahead weights (BatchNorm on batch statistics, running statistics untouched).</summary>
+    /// <remarks>
+    /// Its backward runs into the second-order graph of the window's steps, so it keeps the layout of those
+    /// forwards: channels-last gradients entering that graph slow the unrolled backward down (docs/speed.md).
+    /// </remarks>
     public Tensor ValidationLoss(Tensor validationImages, Tensor validationLabels) =>
-        nn.functional.cross_entropy(_model.Forward(_normalize(validationImages), _weights, BatchNormMode.TrainNoUpdate), validationLabels);
+        nn.functional.cross_entropy(_model.Forward(_normalize(validationImages), _weights, BatchNormMode.TrainNoUpdate, secondOrder: true), validationLabels);
 
     /// <summary>Copies w_K and m_K into the real classifier and optimizer: the classifier really took the K steps.</summary>
     public void Commit(SgdMomentum optimizer)
