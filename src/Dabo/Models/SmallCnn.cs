@@ -5,7 +5,7 @@ namespace Dabo.Models;
 /// <summary>
 /// A three-convolution CNN, the fast CPU default: conv3×3(32)-BN-ReLU-maxpool2,
 /// conv3×3(64)-BN-ReLU-maxpool2, conv3×3(128)-BN-ReLU, global average pooling, linear.
-/// About 55 ms per plain SGD step on a batch of 128 images of 3×32×32 on 2 idle cores (docs/speed.md).
+/// About 40 ms per plain SGD step on a batch of 128 images of 3×32×32 on 2 idle cores (docs/speed.md).
 /// Needs images of at least 4×4.
 /// </summary>
 public sealed class SmallCnn : Classifier
