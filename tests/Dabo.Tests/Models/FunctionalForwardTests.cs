@@ -161,6 +161,31 @@ public class FunctionalForwardTests
         Assert.True(plainGrads[second].is_contiguous());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Channels_last_updates_running_statistics_and_evaluates_like_NCHW(int channels)
+    {
+        using var scope = NewDisposeScope();
+        using var fast = ModelRegistry.Create("small-cnn", channels, 10);
+        using var plain = ModelRegistry.Create("small-cnn", channels, 10);
+        plain.load_state_dict(fast.state_dict());
+        for (int i = 0; i < 3; i++)
+        {
+            var x = randn(16, channels, 12, 12) * 2 + 1;
+            fast.Forward(x, fast.Weights, BatchNormMode.TrainUpdate);
+            plain.Forward(x, plain.Weights, BatchNormMode.TrainUpdate, secondOrder: true);
+        }
+        var fastBuffers = fast.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        foreach (var (name, buffer) in plain.named_buffers())
+        {
+            Assert.True(fastBuffers[name].to_type(ScalarType.Float64).allclose(buffer.to_type(ScalarType.Float64), rtol: 1e-4, atol: 1e-5), name);
+        }
+        var test = randn(8, channels, 12, 12);
+        Assert.True(fast.Forward(test, fast.Weights, BatchNormMode.Eval)
+            .allclose(plain.Forward(test, plain.Weights, BatchNormMode.Eval, secondOrder: true), rtol: 1e-4, atol: 1e-5));
+    }
+
     [Fact]
     public void A_custom_module_receives_its_input_contiguous()
     {
