@@ -47,7 +47,9 @@ public static class DaboTrainer
         {
             throw new DaboException(Classifier.ExactNeedsFunctionalForward);
         }
-        string directory = options.OutputDirectory ?? Path.Combine(Path.GetTempPath(), $"dabo-run-{Guid.NewGuid():N}");
+        // Without an output directory the run lives in a private temporary folder, its lock file beside it inside.
+        string? temporary = options.OutputDirectory is null ? Path.Combine(Path.GetTempPath(), $"dabo-run-{Guid.NewGuid():N}") : null;
+        string directory = options.OutputDirectory ?? Path.Combine(temporary!, "run");
         lock (Gate)
         {
             int threads = get_num_threads();
@@ -70,9 +72,9 @@ public static class DaboTrainer
             {
                 set_num_threads(threads);
                 set_rng_state(rng);
-                if (options.OutputDirectory is null && Directory.Exists(directory))
+                if (temporary is not null && Directory.Exists(temporary))
                 {
-                    Directory.Delete(directory, recursive: true);
+                    Directory.Delete(temporary, recursive: true);
                 }
             }
         }

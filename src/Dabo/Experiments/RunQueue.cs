@@ -84,7 +84,7 @@ public sealed class RunQueue
                 }
                 if (!job.IsFinished) // it may have finished between the first look and the claim
                 {
-                    resumedRuns += Train(job, observer, cancellationToken) ? 1 : 0;
+                    resumedRuns += Train(job, claim, observer, cancellationToken) ? 1 : 0;
                     trainedRuns++;
                     trained = true;
                 }
@@ -109,11 +109,11 @@ public sealed class RunQueue
     }
 
     // Trains or resumes one job; true when it resumed.
-    private bool Train(RunJob job, ITrainingObserver? observer, CancellationToken cancellationToken)
+    private bool Train(RunJob job, RunClaim claim, ITrainingObserver? observer, CancellationToken cancellationToken)
     {
         bool resume = new RunDirectory(job.Directory).IsRun;
         RunStarting?.Invoke(job.Config.Augment, job.Config.Seed, resume);
-        new Trainer(job.Config, job.Directory, observer) { CacheDirectory = CacheDirectory, Threads = Threads }.Run(resume, cancellationToken);
+        new Trainer(job.Config, job.Directory, observer) { CacheDirectory = CacheDirectory, Threads = Threads, HeldClaim = claim }.Run(resume, cancellationToken);
         return resume;
     }
 }

@@ -64,6 +64,35 @@ public sealed class RunDirectory
     }
 
     /// <summary>
+    /// Claims the directory for this process's writes (<see cref="RunClaim"/>), so that a second writer (another
+    /// <c>dabo train</c> on the same <c>--out</c>) is refused before it reads or writes any file of the run.
+    /// Creates the directory's parent when missing, not the directory.
+    /// </summary>
+    /// <exception cref="DaboException">Another process writes the run, or the lock beside it cannot be created (one line naming the path).</exception>
+    public RunClaim Claim()
+    {
+        if (string.IsNullOrEmpty(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path).TrimEnd(System.IO.Path.DirectorySeparatorChar))))
+        {
+            throw new DaboException($"--out {Path}: a root directory cannot hold a run (its lock file goes beside it); choose a directory below it");
+        }
+        RunClaim? claim;
+        try
+        {
+            claim = RunClaim.TryAcquire(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputPaths.Error("--out", Path, e);
+        }
+        if (claim is null)
+        {
+            string holder = RunClaim.HolderProcessId(Path) is int pid ? $" (pid {pid}?)" : "";
+            throw new DaboException($"--out {Path}: another dabo process is writing this run{holder}; wait for it or choose another --out");
+        }
+        return claim;
+    }
+
+    /// <summary>
     /// Checks, without creating anything, that the directory can hold a run of <paramref name="config"/>:
     /// not a file, not another run, not a non-empty foreign directory; for <paramref name="resume"/>,
     /// the same configuration. Returns true when a checkpoint exists to resume from.

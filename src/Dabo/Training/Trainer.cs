@@ -46,6 +46,12 @@ public sealed class Trainer
     /// <summary>Builds the classifier from (channels, classes) instead of <see cref="TrainingConfig.Model"/> (the typed API's custom modules).</summary>
     internal Func<int, int, Classifier>? ModelFactory { get; init; }
 
+    /// <summary>
+    /// The claim on the run directory when the caller holds it already (a <c>RunQueue</c> claims a run before it
+    /// looks at it); null: <see cref="Run"/> claims the directory itself.
+    /// </summary>
+    internal RunClaim? HeldClaim { get; init; }
+
     /// <summary>Data held in memory, used instead of loading <see cref="TrainingConfig.Dataset"/> (owned by the caller).</summary>
     internal Dataset? InMemoryData { get; init; }
 
@@ -102,6 +108,11 @@ public sealed class Trainer
         {
             OutputPaths.EnsureSpace("--out", _run.Path, RunDirectory.EstimatedBytes(model.ParameterCount));
         }
+        // One writer per run directory: a second process on the same --out is refused here, before it writes
+        // anything. Under the claim the directory is checked again: another process may have made (or
+        // finished) the run since the first look.
+        using var claim = HeldClaim is null ? _run.Claim() : null;
+        hasCheckpoint = _run.Check(_config, resume);
         _run.Create(_config);
 
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Lr,

@@ -15,7 +15,7 @@ public class KillAndResumeTests
         ["train", "--dataset", data, "--train-size", "200", "--val-ratio", "0.2", "--epochs", "6", "--batch-size", "12", "--model", "small-cnn",
             "--augment", "learned-affine", "--seed", "5", "--threads", "1", "--out", run, "--quiet"];
 
-    private static Process StartCli(IEnumerable<string> args)
+    internal static Process StartCli(IEnumerable<string> args)
     {
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (host is null || !File.Exists(host))
