@@ -174,10 +174,25 @@ public static class SlurmLauncher
     {
         string sbatch = runner.Find("sbatch")
             ?? throw new DaboException("--slurm: Slurm is not installed here (no sbatch on PATH); run the command on the cluster's login node, or add --dry-run to see the job scripts");
-        CheckLocks(Path.GetDirectoryName(options.LogDirectory)!, "--slurm");
-        OutputPaths.CreateDirectory("--out", options.LogDirectory);
-        AtomicFile.WriteAllText(options.ArrayScriptPath, SlurmScript.Array(options));
-        string arrayId = Sbatch(runner, sbatch, options.ArrayScriptPath, "the job array");
+        string output = Path.GetDirectoryName(options.LogDirectory)!;
+        // What this submission creates, removed again when the array is not submitted: the corrected command
+        // then finds the output as it was.
+        string? createdOutput = OutputPaths.FirstMissing(output);
+        string? createdLogs = OutputPaths.FirstMissing(options.LogDirectory);
+        bool probeExisted = File.Exists(RunClaim.LockProbeFile(output));
+        string arrayId;
+        try
+        {
+            CheckLocks(output, "--slurm");
+            OutputPaths.CreateDirectory("--out", options.LogDirectory);
+            AtomicFile.WriteAllText(options.ArrayScriptPath, SlurmScript.Array(options));
+            arrayId = Sbatch(runner, sbatch, options.ArrayScriptPath, "the job array");
+        }
+        catch (Exception e) when (e is DaboException or IOException or UnauthorizedAccessException)
+        {
+            RemoveCreated(createdOutput, createdLogs, options.ArrayScriptPath, probeExisted ? null : RunClaim.LockProbeFile(output));
+            throw;
+        }
         try
         {
             AtomicFile.WriteAllText(options.ResultsScriptPath, SlurmScript.Results(options, arrayId));
@@ -186,6 +201,41 @@ public static class SlurmLauncher
         catch (DaboException e)
         {
             throw new DaboException($"{e.Message}; job array {arrayId} was submitted: when it has ended, run the same command without --slurm to write the results", e);
+        }
+    }
+
+    // Removes what a submission that failed before the array was submitted created: the output directory,
+    // or in an output that existed its slurm/ folder (else the script) and the lock probe.
+    private static void RemoveCreated(string? createdOutput, string? createdLogs, string arrayScript, string? createdProbe)
+    {
+        if (createdOutput is not null)
+        {
+            OutputPaths.RemoveCreated(createdOutput);
+            return;
+        }
+        if (createdLogs is not null)
+        {
+            OutputPaths.RemoveCreated(createdLogs);
+        }
+        else
+        {
+            DeleteFile(arrayScript);
+        }
+        if (createdProbe is not null)
+        {
+            DeleteFile(createdProbe);
+        }
+    }
+
+    private static void DeleteFile(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the error about the submission matters more.
         }
     }
 

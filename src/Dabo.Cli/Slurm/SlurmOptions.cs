@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace Dabo.Cli.Slurm;
 
 /// <summary>
 /// What <c>--slurm</c> submits: a job array whose tasks all run the same worker command on the same
 /// output directory (a shared file system), and a results job that runs after every task has ended.
 /// </summary>
-public sealed record SlurmOptions
+public sealed partial record SlurmOptions
 {
     /// <summary>Job name (<c>--job-name</c>); the results job gets <c>-results</c> appended.</summary>
     public required string JobName { get; init; }
@@ -59,7 +61,11 @@ public sealed record SlurmOptions
         ["-D"] = "nothing: the jobs start where the command was given",
     };
 
-    /// <summary>Checks the options; a problem is a one-line error naming the flag.</summary>
+    /// <summary>
+    /// Checks the options; a problem is a one-line error naming the flag. Every value that reaches a script is
+    /// checked here: a control character (a newline above all) would end a <c>#SBATCH</c> or command line
+    /// early and start a line of its own, which bash runs and after which sbatch ignores every later directive.
+    /// </summary>
     public SlurmOptions Validated()
     {
         if (Tasks < 1)
@@ -70,20 +76,60 @@ public sealed record SlurmOptions
         {
             throw new DaboException($"--slurm-cpus {CpusPerTask}: must be at least 1");
         }
+        RefuseControlCharacters("the job name", JobName);
+        RefuseControlCharacters("the current directory (the jobs' --chdir)", WorkingDirectory);
+        RefuseControlCharacters("--out", LogDirectory);
+        CheckCommand(WorkerCommand);
+        CheckCommand(ResultsCommand);
         foreach (string argument in ExtraArguments)
         {
+            RefuseControlCharacters("--slurm-args", argument);
             string name = OptionName(argument);
             if (Reserved.TryGetValue(name, out string? instead))
             {
                 throw new DaboException($"--slurm-args: '{argument}' is set by dabo; use {instead}");
             }
-            if (!argument.StartsWith('-'))
+            if (!SbatchOption().IsMatch(argument))
             {
-                throw new DaboException($"--slurm-args: '{argument}' is not an sbatch option; give options such as \"--partition=gpu --time=2:00:00\"");
+                throw new DaboException($"--slurm-args: '{argument}' is not an sbatch option of the form --key or --key=value; give long options such as \"--partition=gpu --time=2:00:00\"");
             }
         }
         return this;
     }
+
+    /// <summary>
+    /// Refuses a value with a control character (U+0000–U+001F, U+007F–U+009F: newline, carriage return, tab, NUL…)
+    /// in one line naming <paramref name="flag"/>; such a value cannot be written into a job script line safely.
+    /// </summary>
+    public static void RefuseControlCharacters(string flag, string value)
+    {
+        int at = value.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        if (at < 0)
+        {
+            at = value.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        }
+        if (at >= 0)
+        {
+            throw new DaboException($"{flag}: the value contains a control character (U+{(int)value[at]:X4}{(value[at] == '\n' ? ", a newline" : "")}), which would break the Slurm job scripts; give it without control characters");
+        }
+    }
+
+    // Each word of a command, refused with the flag it belongs to: --out, --dataset, --cache-dir, --methods…
+    private static void CheckCommand(IReadOnlyList<string> command)
+    {
+        for (int i = 0; i < command.Count; i++)
+        {
+            string word = command[i];
+            string flag = word.StartsWith('-') ? word.Split('=', 2)[0]
+                : i > 0 && command[i - 1].Length > 1 && command[i - 1].StartsWith('-') ? command[i - 1].Split('=', 2)[0]
+                : "the command line";
+            RefuseControlCharacters(flag, word);
+        }
+    }
+
+    // One sbatch option as one token: --key or --key=value (the key in sbatch's spelling, the value anything).
+    [GeneratedRegex("^--[A-Za-z][A-Za-z0-9-]*(=.*)?$", RegexOptions.Singleline)]
+    private static partial Regex SbatchOption();
 
     /// <summary>Whether the pass-through options already ask for GPUs (then no <c>--gres=gpu:1</c> is added).</summary>
     public bool ExtraArgumentsAskForGpus => ExtraArguments.Any(a => OptionName(a) is "--gres" or "--gpus" or "-G" or "--gpus-per-task" or "--gpus-per-node");

@@ -19,7 +19,7 @@ public static class SlurmScript
             "is resumed from its checkpoint by the next task (or the results job) that reaches it.");
         Directive(sb, "--job-name=" + options.JobName);
         Directive(sb, $"--array=0-{options.Tasks - 1}");
-        Directive(sb, "--output=" + Quote(Path.Combine(options.LogDirectory, "task-%A_%a.log")));
+        Directive(sb, "--output=" + SbatchQuote(Path.Combine(options.LogDirectory, "task-%A_%a.log")));
         Resources(sb, options);
         if (options.Requeue)
         {
@@ -43,15 +43,15 @@ public static class SlurmScript
             "resumes any run the tasks left unfinished (its log names them, with 'resuming'), then writes the results.");
         Directive(sb, $"--job-name={options.JobName}-results");
         Directive(sb, "--dependency=afterany:" + arrayJobId);
-        Directive(sb, "--output=" + Quote(Path.Combine(options.LogDirectory, "results-%j.log")));
+        Directive(sb, "--output=" + SbatchQuote(Path.Combine(options.LogDirectory, "results-%j.log")));
         Resources(sb, options);
         Body(sb, $"echo \"dabo: results job ${{SLURM_JOB_ID:-?}} on $(hostname), after job array {arrayJobId}\"", options.ResultsCommand);
         return sb.ToString();
     }
 
     /// <summary>
-    /// Splits <c>--slurm-args</c> into sbatch options, shell-like (quotes group, no expansion); a value
-    /// given as a separate word (<c>--time 2:00:00</c>) stays with its option.
+    /// Splits <c>--slurm-args</c> into sbatch options, shell-like (quotes group, a backslash escapes, no expansion); a value
+    /// given as a separate word (<c>--time 2:00:00</c>) joins its option (<c>--time=2:00:00</c>).
     /// </summary>
     public static IReadOnlyList<string> SplitArguments(string? text)
     {
@@ -60,12 +60,24 @@ public static class SlurmScript
         {
             return words;
         }
+        SlurmOptions.RefuseControlCharacters("--slurm-args", text);
         var word = new StringBuilder();
-        bool inWord = false;
+        bool inWord = false, escaped = false;
         char quote = '\0';
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
-            if (quote != '\0')
+            char c = text[i];
+            if (escaped)
+            {
+                word.Append(c);
+                escaped = false;
+            }
+            else if (c == '\\' && i + 1 < text.Length && (quote == '\0' || (quote == '"' && text[i + 1] is '"' or '\\' or '$' or '`')))
+            {
+                escaped = true; // as in the shell: outside quotes any character, inside double quotes " \ $ `
+                inWord = true;
+            }
+            else if (quote != '\0')
             {
                 if (c == quote)
                 {
@@ -105,15 +117,18 @@ public static class SlurmScript
             words.Add(word.ToString());
         }
         var options = new List<string>();
+        bool valueTaken = true;
         foreach (string w in words)
         {
-            if (!w.StartsWith('-') && options.Count > 0 && !options[^1].Contains('=') && !options[^1].Contains(' '))
+            if (!w.StartsWith('-') && options.Count > 0 && !valueTaken)
             {
-                options[^1] += " " + w; // the value of the option before
+                options[^1] += "=" + w; // the value of the option before, given as a separate word
+                valueTaken = true;
             }
             else
             {
                 options.Add(w);
+                valueTaken = w.Contains('=');
             }
         }
         return options;
@@ -127,11 +142,24 @@ public static class SlurmScript
         return id.Length > 0 && id.All(char.IsAsciiDigit) ? id : null;
     }
 
-    /// <summary>A word as the shell reads it back: as it is when safe, else single-quoted.</summary>
+    /// <summary>A word as bash reads it back: as it is when safe, else single-quoted (a quote inside as <c>'\''</c>).</summary>
     public static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c))
+        word.Length > 0 && word.All(IsPlain)
             ? word
             : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// A value as sbatch reads it back from an <c>#SBATCH</c> line: as it is when safe, else double-quoted with a
+    /// backslash before <c>\</c> and <c>"</c>. sbatch splits at white space even after a backslash, strips quotes,
+    /// takes the character after a backslash as it is (inside quotes too, so bash's quoting does not fit) and
+    /// starts a comment at an unquoted <c>#</c>.
+    /// </summary>
+    public static string SbatchQuote(string value) =>
+        value.Length > 0 && value.All(IsPlain)
+            ? value
+            : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c);
 
     private static StringBuilder Header(params string[] comment)
     {
@@ -145,7 +173,7 @@ public static class SlurmScript
 
     private static void Resources(StringBuilder sb, SlurmOptions options)
     {
-        Directive(sb, "--chdir=" + Quote(options.WorkingDirectory));
+        Directive(sb, "--chdir=" + SbatchQuote(options.WorkingDirectory));
         Directive(sb, "--ntasks=1");
         Directive(sb, "--cpus-per-task=" + options.CpusPerTask.ToString(CultureInfo.InvariantCulture));
         if (options.Gpu && !options.ExtraArgumentsAskForGpus)
@@ -154,7 +182,9 @@ public static class SlurmScript
         }
         foreach (string extra in options.ExtraArguments)
         {
-            Directive(sb, extra);
+            // Validated as --key or --key=value: the key is plain, the value is quoted for sbatch.
+            var parts = extra.Split('=', 2);
+            Directive(sb, parts.Length == 1 ? parts[0] : parts[0] + "=" + SbatchQuote(parts[1]));
         }
     }
 

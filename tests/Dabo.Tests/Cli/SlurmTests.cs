@@ -63,15 +63,17 @@ public class SlurmTests
     [Fact]
     public void Slurm_args_pass_through_to_both_jobs()
     {
-        var options = Options(extra: "--partition=gpu --time 2:00:00  --mem=8G -A 'my project'");
+        var options = Options(extra: "--partition=gpu --time 2:00:00  --mem=8G --account 'my project' --exclusive");
 
-        Assert.Equal(["--partition=gpu", "--time 2:00:00", "--mem=8G", "-A my project"], options.ExtraArguments);
+        Assert.Equal(["--partition=gpu", "--time=2:00:00", "--mem=8G", "--account=my project", "--exclusive"], options.ExtraArguments);
         foreach (string script in new[] { SlurmScript.Array(options), SlurmScript.Results(options, "1") })
         {
             var directives = Directives(script);
             Assert.Contains("--partition=gpu", directives);
-            Assert.Contains("--time 2:00:00", directives);
+            Assert.Contains("--time=2:00:00", directives);
             Assert.Contains("--mem=8G", directives);
+            Assert.Contains("--account=\"my project\"", directives); // sbatch reads: --account=my project
+            Assert.Contains("--exclusive", directives);
         }
     }
 
@@ -177,6 +179,36 @@ public class SlurmTests
 
         Assert.Equal(CliApp.UsageError, code);
         Assert.Equal("dabo: error: --slurm: sbatch refused the job array (exit code 1: sbatch: error: invalid partition specified: gpu)", err.TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void A_failed_submission_removes_what_it_created(bool outExists, bool slurmExists)
+    {
+        using var dir = new TempDirectory();
+        string output = dir.Combine("cmp");
+        if (outExists)
+        {
+            Directory.CreateDirectory(output);
+            File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
+        }
+        if (slurmExists)
+        {
+            Directory.CreateDirectory(Path.Combine(output, "slurm"));
+            File.WriteAllText(Path.Combine(output, "slurm", "task-1_0.log"), "an earlier submission's log");
+        }
+        var before = outExists ? Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories).Order().ToList() : [];
+        var sbatch = new FakeSbatch(installed: true) { Error = "sbatch: error: Batch job submission failed: Invalid account" };
+
+        var (code, _, err) = WithRunner(sbatch, () => CliRunner.Run("compare", "--methods", "none", "--out", output, "--slurm"));
+
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("dabo: error: --slurm: sbatch refused the job array (exit code 1: sbatch: error: Batch job submission failed: Invalid account)", err.TrimEnd('\n'));
+        Assert.Single(sbatch.Calls);
+        Assert.Equal(outExists, Directory.Exists(output));
+        Assert.Equal(before, outExists ? Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories).Order().ToList() : []);
     }
 
     [Theory]
