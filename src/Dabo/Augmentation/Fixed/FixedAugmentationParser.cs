@@ -29,7 +29,7 @@ public static class FixedAugmentationParser
         ["trivialaugment"] = (a, o) => NoArgument("trivialaugment", a, new TrivialAugment()),
         ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
         ["random-affine"] = (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5)),
-        ["policy"] = (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a),
+        ["policy"] = (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a, o.Channels),
         ["uniform-policy"] = (a, o) =>
         {
             var policy = PolicyArguments.Parse("uniform-policy", a);
