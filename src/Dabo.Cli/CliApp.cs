@@ -32,6 +32,7 @@ public static class CliApp
             config.UseStrictParsing();
             config.ConfigureConsole(AnsiConsole.Console);
             config.SetHelpProvider(new PlainTextHelpProvider(config.Settings));
+            config.SetInterceptor(new CacheDirectoryCheck());
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs learned-affine, same seed; table and report.")
                 .WithExample("demo")

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace Dabo.Cli.Commands;
 
 /// <summary>Flags shared by commands that train classifiers; unset flags keep <see cref="TrainingConfig"/>'s defaults.</summary>
-public class RunSettings : CommandSettings
+public class RunSettings : CommandSettings, ICacheDirectorySettings
 {
     private static readonly TrainingConfig Defaults = new();
 
@@ -202,11 +202,47 @@ public class RunSettings : CommandSettings
     /// <summary>Reads a <c>--config</c> file.</summary>
     public static TrainingConfig LoadConfigFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // A run directory is refused rather than read: its config.json also fixes --augment, --seed and the rest, which a user passing a directory may not mean.
+            throw new DaboException($"--config {path}: is a directory; pass the config.json file (e.g. {Path.Combine(path, "config.json")})");
+        }
         if (!File.Exists(path))
         {
             throw new DaboException($"--config {path}: no such file");
         }
         return TrainingConfig.FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>
+    /// Refuses learned-policy flags (<c>--policy-*</c>) given on the command line when none of
+    /// <paramref name="methods"/> is a learned policy: they would be ignored without a word.
+    /// </summary>
+    /// <param name="methods">The methods the command trains.</param>
+    /// <param name="what">Where the methods come from, for the message (e.g. <c>--augment is trivialaugment</c>).</param>
+    /// <exception cref="DaboException">A policy flag without a learned-policy method.</exception>
+    public void CheckPolicyFlags(IReadOnlyList<string> methods, string what)
+    {
+        var given = new (string Flag, bool Given)[]
+        {
+            ("--policy-lr", PolicyLr is not null),
+            ("--policy-kl", PolicyKl is not null),
+            ("--policy-update-every", PolicyUpdateEvery is not null),
+            ("--policy-samples", PolicySamples is not null),
+            ("--policy-val-images", PolicyValImages is not null),
+            ("--policy-ops", PolicyOperations is not null),
+            ("--policy-control", PolicyControl is not null),
+        }.FirstOrDefault(f => f.Given).Flag;
+        if (given is null)
+        {
+            return;
+        }
+        bool anyPolicy = methods.Any(m => Augmentation.MethodSpec.Parse(m, allowGrid: true).Learned?.Kind
+            is Augmentation.LearnedPartKind.Policy or Augmentation.LearnedPartKind.ShuffledPolicy);
+        if (!anyPolicy)
+        {
+            throw new DaboException($"{given} applies only to learned-policy methods (learned-policy, learned-policy-shuffled); {what}");
+        }
     }
 
     /// <summary>The observers for a run: console progress plus TensorBoard when asked.</summary>

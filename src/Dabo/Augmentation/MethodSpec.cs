@@ -114,6 +114,30 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         return new MethodSpec(fixedParts, learned, null);
     }
 
+    /// <summary>
+    /// Refuses a list of methods that names one method twice, compared as parsed (<c>none</c> and
+    /// <c>NONE</c> are one method): it would train the same runs twice and report them as two methods.
+    /// </summary>
+    /// <param name="methods">The methods, e.g. of <c>--methods</c>.</param>
+    /// <param name="flag">The flag that gave them, for the message.</param>
+    /// <exception cref="DaboException">A method given twice, or one that does not parse.</exception>
+    public static void RequireDistinct(IReadOnlyList<string> methods, string flag)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var method in methods)
+        {
+            string key = Parse(method, allowGrid: true).ToString();
+            if (seen.TryGetValue(key, out var earlier))
+            {
+                throw new DaboException(earlier == method
+                    ? $"{flag}: '{method}' is given twice; give each method once"
+                    : $"{flag}: '{method}' is the same method as '{earlier}'; give each method once");
+            }
+            seen[key] = method;
+        }
+    }
+
     private static LearnedPart ParseLearned(string learned)
     {
         if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
