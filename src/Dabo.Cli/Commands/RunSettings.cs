@@ -9,6 +9,21 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
 {
     private static readonly TrainingConfig Defaults = new();
 
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string ImageSizeHelp = "Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string TrainSizeHelp = "Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string ValRatioHelp = "Share of the training images held out for validation, stratified (default 0.2).";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string DataSeedHelp = "Seed of the training subset and validation split (default 0), separate so that seeds compare methods on the same images.";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string NoFlipHelp = "Never mirror images in fixed augmentations (for data a mirror changes, such as digits).";
+
     /// <summary>Configuration file.</summary>
     [CommandOption("--config <FILE>")]
     [Description("JSON file of training settings (snake_case keys as in a run's config.json); flags override it; unknown keys are errors.")]
@@ -26,27 +41,27 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
 
     /// <summary>Image size.</summary>
     [CommandOption("--image-size <N>")]
-    [Description("Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.")]
+    [Description(ImageSizeHelp)]
     public int? ImageSize { get; init; }
 
     /// <summary>Model.</summary>
     [CommandOption("-m|--model <NAME>")]
-    [Description("small-cnn (default), resnet18, resnet20, wrn-D-K (e.g. wrn-16-4).")]
+    [Description("Classifier: " + RegistryHelp.Models + " (wrn-D-K with numbers, e.g. wrn-16-4). Default small-cnn.")]
     public string? Model { get; init; }
 
     /// <summary>Augmentation.</summary>
     [CommandOption("-a|--augment <METHOD>")]
-    [Description("none (default), standard, random-affine[:m], randaugment[:N:M], trivialaugment, autoaugment, uniform-policy[:S], policy:FILE, learned-policy[:S], learned-affine, learned-affine-color, learned-translate, learned-rotate, learned-scale, learned-color, learned:RUN_DIR; combine with '+', learned last (standard+learned-affine).")]
+    [Description("Augmentation method: " + RegistryHelp.Methods + "; combine fixed ones with '+', a learned one last (standard+learned-affine). Default none.")]
     public string? Augment { get; init; }
 
     /// <summary>Training subset size.</summary>
     [CommandOption("--train-size <N>")]
-    [Description("Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).")]
+    [Description(TrainSizeHelp)]
     public int? TrainSize { get; init; }
 
     /// <summary>Validation share.</summary>
     [CommandOption("--val-ratio <R>")]
-    [Description("Share of the training images held out for validation, stratified (default 0.2).")]
+    [Description(ValRatioHelp)]
     public double? ValRatio { get; init; }
 
     /// <summary>Train on validation too.</summary>
@@ -106,12 +121,12 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
 
     /// <summary>Data seed.</summary>
     [CommandOption("--data-seed <S>")]
-    [Description("Seed of the training subset and validation split (default 0), separate so that seeds compare methods on the same images.")]
+    [Description(DataSeedHelp)]
     public int? DataSeed { get; init; }
 
     /// <summary>No flips.</summary>
     [CommandOption("--no-flip")]
-    [Description("Never mirror images in fixed augmentations (for data a mirror changes, such as digits).")]
+    [Description(NoFlipHelp)]
     public bool NoFlip { get; init; }
 
     /// <summary>Inner steps.</summary>

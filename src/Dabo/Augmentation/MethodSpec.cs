@@ -72,6 +72,13 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         GridFamily = gridFamily;
     }
 
+    /// <summary>How each learned part is written: the augmenters, the two policies with their arguments, <c>learned:RUN_DIR</c>.</summary>
+    public static IReadOnlyList<string> LearnedSyntaxes { get; } =
+        [.. AugmenterFactory.Names, PolicyName + PolicyArguments.Syntax, ShuffledPolicyName + PolicyArguments.Syntax, TransferPrefix + "RUN_DIR"];
+
+    /// <summary>Every form a method's part may take, fixed ones first (e.g. <c>random-affine[:m]</c>, <c>learned-affine</c>): what <c>--augment</c>'s help lists.</summary>
+    public static IReadOnlyList<string> Syntaxes => [.. FixedAugmentationParser.Syntaxes, .. LearnedSyntaxes];
+
     /// <summary>No augmentation, <c>none</c>.</summary>
     public static MethodSpec None { get; } = new([new FixedPart("none", null)], null, null);
 
@@ -154,7 +161,7 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         }
         if (!AugmenterFactory.Names.Contains(learned))
         {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S][:wide|narrow], {ShuffledPolicyName}[:S][:wide|narrow], or learned:RUN_DIR");
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", LearnedSyntaxes)}");
         }
         return new LearnedPart(LearnedPartKind.Augmenter, learned);
     }

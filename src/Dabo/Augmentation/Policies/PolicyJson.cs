@@ -124,5 +124,5 @@ internal static class PolicyJson
 
     /// <summary>A number as messages write it.</summary>
     public static string Text(double value) =>
-        Math.Abs(value) is >= 1e9 or (> 0 and < 1e-6) ? value.ToString("G6", CultureInfo.InvariantCulture) : value.ToString("0.######", CultureInfo.InvariantCulture);
+        Math.Abs(value) is >= 1e15 or (> 0 and < 1e-6) ? value.ToString("G6", CultureInfo.InvariantCulture) : value.ToString("0.######", CultureInfo.InvariantCulture);
 }
