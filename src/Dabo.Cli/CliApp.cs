@@ -32,8 +32,9 @@ public static class CliApp
             config.UseStrictParsing();
             config.ConfigureConsole(AnsiConsole.Console);
             config.SetHelpProvider(new PlainTextHelpProvider(config.Settings));
+            config.SetInterceptor(new CacheDirectoryCheck());
             config.AddCommand<DemoCommand>("demo")
-                .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs learned-affine, same seed; table and report.")
+                .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs TrivialAugment vs the learned policy (none, trivialaugment, learned-policy), same seed; table, verdict and report.")
                 .WithExample("demo")
                 .WithExample("demo", "--epochs", "100", "--out", "runs/demo100");
             config.AddCommand<CompareCommand>("compare")

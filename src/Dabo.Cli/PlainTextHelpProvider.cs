@@ -9,7 +9,8 @@ namespace Dabo.Cli;
 /// <summary>
 /// Spectre's help, with every description shown as plain text: Spectre reads descriptions as markup,
 /// so an option text such as <c>random-affine[:m]</c> made <c>--help</c> crash ("Could not find color
-/// or style ':m'"). Descriptions are escaped once here instead of in every attribute.
+/// or style ':m'"). Descriptions are escaped once here instead of in every attribute, after the
+/// registries' placeholders are expanded (<see cref="RegistryHelp"/>).
 /// </summary>
 public sealed class PlainTextHelpProvider(ICommandAppSettings settings) : HelpProvider(settings)
 {
@@ -17,7 +18,7 @@ public sealed class PlainTextHelpProvider(ICommandAppSettings settings) : HelpPr
     public override IEnumerable<IRenderable> Write(ICommandModel model, ICommandInfo? command) =>
         base.Write(new Model(model), command is null ? null : new Info(command));
 
-    private static string? Escape(string? text) => text is null ? null : Markup.Escape(text);
+    private static string? Escape(string? text) => text is null ? null : Markup.Escape(RegistryHelp.Expand(text)!);
 
     private sealed class Model(ICommandModel inner) : ICommandModel
     {

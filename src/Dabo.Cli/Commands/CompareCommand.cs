@@ -55,6 +55,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
             Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
+        settings.CheckPolicyFlags(methods, $"--methods has {string.Join(",", methods)}");
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {
@@ -114,9 +115,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             throw new DaboException("--grid: empty; give magnitudes such as 0,0.25,0.5,0.75,1");
         }
-        return parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 1
+        var magnitudes = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 1
             ? v
             : throw new DaboException($"--grid {grid}: '{p}' is not a magnitude in [0, 1]")).ToArray();
+        GridSearch.CheckGrid(magnitudes);
+        return magnitudes;
     }
 
     /// <summary>Prints the results table.</summary>

@@ -10,7 +10,7 @@ namespace Dabo.Cli.Commands;
 public sealed class DataCommand : Command<DataCommand.Settings>
 {
     /// <summary>Options of <c>dabo data</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CommandSettings, ICacheDirectorySettings
     {
         /// <summary>Dataset path or name.</summary>
         [CommandArgument(0, "<DATASET>")]

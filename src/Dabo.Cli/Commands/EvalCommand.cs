@@ -10,7 +10,7 @@ namespace Dabo.Cli.Commands;
 public sealed class EvalCommand : Command<EvalCommand.Settings>
 {
     /// <summary>Options of <c>dabo eval</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CommandSettings, ICacheDirectorySettings
     {
         /// <summary>Run directory.</summary>
         [CommandOption("--run <DIR>")]

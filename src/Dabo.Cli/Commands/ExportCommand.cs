@@ -9,7 +9,7 @@ namespace Dabo.Cli.Commands;
 public sealed class ExportCommand : Command<ExportCommand.Settings>
 {
     /// <summary>Options of <c>dabo export</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CommandSettings, ICacheDirectorySettings
     {
         /// <summary>Run directory.</summary>
         [CommandOption("--run <DIR>")]

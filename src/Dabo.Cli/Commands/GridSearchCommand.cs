@@ -56,6 +56,7 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
             RunStarting = settings.Quiet ? null : (m, s, resume) => Console.WriteLine($"== {m}, seed {s}{(resume ? " (resuming)" : "")}"),
             Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
+        settings.CheckPolicyFlags([settings.Family ?? "random-affine"], $"grid-search trains {settings.Family ?? "random-affine"}");
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {

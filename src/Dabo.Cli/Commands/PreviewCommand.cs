@@ -9,7 +9,7 @@ namespace Dabo.Cli.Commands;
 public sealed class PreviewCommand : Command<PreviewCommand.Settings>
 {
     /// <summary>Options of <c>dabo preview</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CommandSettings, ICacheDirectorySettings
     {
         /// <summary>Run directory.</summary>
         [CommandOption("--run <DIR>")]
@@ -23,8 +23,33 @@ public sealed class PreviewCommand : Command<PreviewCommand.Settings>
 
         /// <summary>Dataset without a run.</summary>
         [CommandOption("-d|--dataset <PATH>")]
-        [Description("Dataset when no --run is given (default fashion-mnist).")]
+        [Description("Dataset (default fashion-mnist); with --run, overrides the run's.")]
         public string? Dataset { get; init; }
+
+        /// <summary>Training subset size.</summary>
+        [CommandOption("--train-size <N>")]
+        [Description(RunSettings.TrainSizeHelp + " With --run, overrides the run's.")]
+        public int? TrainSize { get; init; }
+
+        /// <summary>Validation share.</summary>
+        [CommandOption("--val-ratio <R>")]
+        [Description(RunSettings.ValRatioHelp + " With --run, overrides the run's.")]
+        public double? ValRatio { get; init; }
+
+        /// <summary>Data seed.</summary>
+        [CommandOption("--data-seed <S>")]
+        [Description(RunSettings.DataSeedHelp + " With --run, overrides the run's.")]
+        public int? DataSeed { get; init; }
+
+        /// <summary>Image size.</summary>
+        [CommandOption("--image-size <N>")]
+        [Description(RunSettings.ImageSizeHelp + " With --run, overrides the run's.")]
+        public int? ImageSize { get; init; }
+
+        /// <summary>No flips.</summary>
+        [CommandOption("--no-flip")]
+        [Description(RunSettings.NoFlipHelp)]
+        public bool NoFlip { get; init; }
 
         /// <summary>Image count.</summary>
         [CommandOption("--images <N>")]
@@ -47,11 +72,18 @@ public sealed class PreviewCommand : Command<PreviewCommand.Settings>
     {
         var output = settings.Out ?? throw new DaboException("--out: required; pass the PNG to write, e.g. --out preview.png");
         RunDirectory? run = settings.Run is null ? null : new RunDirectory(settings.Run);
-        var config = run?.LoadConfig() ?? new TrainingConfig { Dataset = settings.Dataset ?? "fashion-mnist", Augment = settings.Augment ?? "standard" };
-        if (run is not null && settings.Augment is not null)
+        var config = run?.LoadConfig() ?? new TrainingConfig { Augment = "standard" };
+        // The data flags select what train would train on (the same names and defaults); with --run they override its choices.
+        config = config with
         {
-            config = config with { Augment = settings.Augment };
-        }
+            Dataset = settings.Dataset ?? config.Dataset,
+            Augment = settings.Augment ?? config.Augment,
+            TrainSize = settings.TrainSize is null ? config.TrainSize : settings.TrainSize == 0 ? null : settings.TrainSize,
+            ValRatio = settings.ValRatio ?? config.ValRatio,
+            DataSeed = settings.DataSeed ?? config.DataSeed,
+            ImageSize = settings.ImageSize ?? config.ImageSize,
+            Flip = !settings.NoFlip && config.Flip,
+        };
         config.Validate();
         AugmentationPreview.Write(config, run, settings.Images, output, settings.CacheDir);
         Console.WriteLine($"wrote {output} (rows of originals, each followed by their augmented versions; method {config.Augment})");

@@ -5,9 +5,24 @@ using Spectre.Console.Cli;
 namespace Dabo.Cli.Commands;
 
 /// <summary>Flags shared by commands that train classifiers; unset flags keep <see cref="TrainingConfig"/>'s defaults.</summary>
-public class RunSettings : CommandSettings
+public class RunSettings : CommandSettings, ICacheDirectorySettings
 {
     private static readonly TrainingConfig Defaults = new();
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string ImageSizeHelp = "Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string TrainSizeHelp = "Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string ValRatioHelp = "Share of the training images held out for validation, stratified (default 0.2).";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string DataSeedHelp = "Seed of the training subset and validation split (default 0), separate so that seeds compare methods on the same images.";
+
+    /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
+    public const string NoFlipHelp = "Never mirror images in fixed augmentations (for data a mirror changes, such as digits).";
 
     /// <summary>Configuration file.</summary>
     [CommandOption("--config <FILE>")]
@@ -26,27 +41,27 @@ public class RunSettings : CommandSettings
 
     /// <summary>Image size.</summary>
     [CommandOption("--image-size <N>")]
-    [Description("Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.")]
+    [Description(ImageSizeHelp)]
     public int? ImageSize { get; init; }
 
     /// <summary>Model.</summary>
     [CommandOption("-m|--model <NAME>")]
-    [Description("small-cnn (default), resnet18, resnet20, wrn-D-K (e.g. wrn-16-4).")]
+    [Description("Classifier: " + RegistryHelp.Models + " (wrn-D-K with numbers, e.g. wrn-16-4). Default small-cnn.")]
     public string? Model { get; init; }
 
     /// <summary>Augmentation.</summary>
     [CommandOption("-a|--augment <METHOD>")]
-    [Description("none (default), standard, random-affine[:m], randaugment[:N:M], trivialaugment, autoaugment, uniform-policy[:S], policy:FILE, learned-policy[:S], learned-affine, learned-affine-color, learned-translate, learned-rotate, learned-scale, learned-color, learned:RUN_DIR; combine with '+', learned last (standard+learned-affine).")]
+    [Description("Augmentation method: " + RegistryHelp.Methods + "; combine fixed ones with '+', a learned one last (standard+learned-affine). Default none.")]
     public string? Augment { get; init; }
 
     /// <summary>Training subset size.</summary>
     [CommandOption("--train-size <N>")]
-    [Description("Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).")]
+    [Description(TrainSizeHelp)]
     public int? TrainSize { get; init; }
 
     /// <summary>Validation share.</summary>
     [CommandOption("--val-ratio <R>")]
-    [Description("Share of the training images held out for validation, stratified (default 0.2).")]
+    [Description(ValRatioHelp)]
     public double? ValRatio { get; init; }
 
     /// <summary>Train on validation too.</summary>
@@ -106,12 +121,12 @@ public class RunSettings : CommandSettings
 
     /// <summary>Data seed.</summary>
     [CommandOption("--data-seed <S>")]
-    [Description("Seed of the training subset and validation split (default 0), separate so that seeds compare methods on the same images.")]
+    [Description(DataSeedHelp)]
     public int? DataSeed { get; init; }
 
     /// <summary>No flips.</summary>
     [CommandOption("--no-flip")]
-    [Description("Never mirror images in fixed augmentations (for data a mirror changes, such as digits).")]
+    [Description(NoFlipHelp)]
     public bool NoFlip { get; init; }
 
     /// <summary>Inner steps.</summary>
@@ -202,11 +217,47 @@ public class RunSettings : CommandSettings
     /// <summary>Reads a <c>--config</c> file.</summary>
     public static TrainingConfig LoadConfigFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // A run directory is refused rather than read: its config.json also fixes --augment, --seed and the rest, which a user passing a directory may not mean.
+            throw new DaboException($"--config {path}: is a directory; pass the config.json file (e.g. {Path.Combine(path, "config.json")})");
+        }
         if (!File.Exists(path))
         {
             throw new DaboException($"--config {path}: no such file");
         }
         return TrainingConfig.FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>
+    /// Refuses learned-policy flags (<c>--policy-*</c>) given on the command line when none of
+    /// <paramref name="methods"/> is a learned policy: they would be ignored without a word.
+    /// </summary>
+    /// <param name="methods">The methods the command trains.</param>
+    /// <param name="what">Where the methods come from, for the message (e.g. <c>--augment is trivialaugment</c>).</param>
+    /// <exception cref="DaboException">A policy flag without a learned-policy method.</exception>
+    public void CheckPolicyFlags(IReadOnlyList<string> methods, string what)
+    {
+        var given = new (string Flag, bool Given)[]
+        {
+            ("--policy-lr", PolicyLr is not null),
+            ("--policy-kl", PolicyKl is not null),
+            ("--policy-update-every", PolicyUpdateEvery is not null),
+            ("--policy-samples", PolicySamples is not null),
+            ("--policy-val-images", PolicyValImages is not null),
+            ("--policy-ops", PolicyOperations is not null),
+            ("--policy-control", PolicyControl is not null),
+        }.FirstOrDefault(f => f.Given).Flag;
+        if (given is null)
+        {
+            return;
+        }
+        bool anyPolicy = methods.Any(m => Augmentation.MethodSpec.Parse(m, allowGrid: true).Learned?.Kind
+            is Augmentation.LearnedPartKind.Policy or Augmentation.LearnedPartKind.ShuffledPolicy);
+        if (!anyPolicy)
+        {
+            throw new DaboException($"{given} applies only to learned-policy methods (learned-policy, learned-policy-shuffled); {what}");
+        }
     }
 
     /// <summary>The observers for a run: console progress plus TensorBoard when asked.</summary>

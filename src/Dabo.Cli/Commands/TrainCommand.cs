@@ -36,6 +36,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new DaboException("--out: required; pass the directory for the run, e.g. --out runs/x");
         }
         var config = settings.ToConfig();
+        settings.CheckPolicyFlags([config.Augment], $"--augment is {config.Augment}");
         var observer = new ConsoleObserver(settings.Quiet);
         var trainer = new Trainer(config, settings.Out, settings.Observer(observer)) { Threads = settings.Threads, CacheDirectory = settings.CacheDir };
         using var cancel = new CancelOnCtrlC(cancellationToken);

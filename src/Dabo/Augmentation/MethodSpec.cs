@@ -72,6 +72,13 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         GridFamily = gridFamily;
     }
 
+    /// <summary>How each learned part is written: the augmenters, the two policies with their arguments, <c>learned:RUN_DIR</c>.</summary>
+    public static IReadOnlyList<string> LearnedSyntaxes { get; } =
+        [.. AugmenterFactory.Names, PolicyName + PolicyArguments.Syntax, ShuffledPolicyName + PolicyArguments.Syntax, TransferPrefix + "RUN_DIR"];
+
+    /// <summary>Every form a method's part may take, fixed ones first (e.g. <c>random-affine[:m]</c>, <c>learned-affine</c>): what <c>--augment</c>'s help lists.</summary>
+    public static IReadOnlyList<string> Syntaxes => [.. FixedAugmentationParser.Syntaxes, .. LearnedSyntaxes];
+
     /// <summary>No augmentation, <c>none</c>.</summary>
     public static MethodSpec None { get; } = new([new FixedPart("none", null)], null, null);
 
@@ -114,6 +121,30 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         return new MethodSpec(fixedParts, learned, null);
     }
 
+    /// <summary>
+    /// Refuses a list of methods that names one method twice, compared as parsed (<c>none</c> and
+    /// <c>NONE</c> are one method): it would train the same runs twice and report them as two methods.
+    /// </summary>
+    /// <param name="methods">The methods, e.g. of <c>--methods</c>.</param>
+    /// <param name="flag">The flag that gave them, for the message.</param>
+    /// <exception cref="DaboException">A method given twice, or one that does not parse.</exception>
+    public static void RequireDistinct(IReadOnlyList<string> methods, string flag)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var method in methods)
+        {
+            string key = Parse(method, allowGrid: true).ToString();
+            if (seen.TryGetValue(key, out var earlier))
+            {
+                throw new DaboException(earlier == method
+                    ? $"{flag}: '{method}' is given twice; give each method once"
+                    : $"{flag}: '{method}' is the same method as '{earlier}'; give each method once");
+            }
+            seen[key] = method;
+        }
+    }
+
     private static LearnedPart ParseLearned(string learned)
     {
         if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
@@ -130,7 +161,7 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         }
         if (!AugmenterFactory.Names.Contains(learned))
         {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", AugmenterFactory.Names)}, {PolicyName}[:S][:wide|narrow], {ShuffledPolicyName}[:S][:wide|narrow], or learned:RUN_DIR");
+            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", LearnedSyntaxes)}");
         }
         return new LearnedPart(LearnedPartKind.Augmenter, learned);
     }

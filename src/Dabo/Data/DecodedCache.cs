@@ -20,6 +20,47 @@ public static class DecodedCache
     private const string MagicWithValidation = "DABO-DECODED-CACHE-v2";
 
     /// <summary>
+    /// Checks that <paramref name="directory"/> can hold the cache (it, or the directory it would be
+    /// created in, is a directory this process may write), without creating it: a cache that cannot be
+    /// written would otherwise be skipped without a word and every image decoded again next time.
+    /// </summary>
+    /// <param name="flag">The flag that gave the directory, for the message (e.g. <c>--cache-dir</c>).</param>
+    /// <param name="directory">The cache directory.</param>
+    /// <exception cref="DaboException">A file, a directory below a file, or a location that refuses new files.</exception>
+    public static void CheckDirectory(string flag, string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory, flag);
+        if (File.Exists(directory))
+        {
+            throw new DaboException($"{flag} {directory}: is a file; pass a directory for the decoded-image cache");
+        }
+        string? existing = Path.GetFullPath(directory);
+        while (!string.IsNullOrEmpty(existing) && !Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+            {
+                throw new DaboException($"{flag} {directory}: a parent of it ({existing}) is a file, not a directory; choose another location");
+            }
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (string.IsNullOrEmpty(existing))
+        {
+            return;
+        }
+        string probe = Path.Combine(existing, $".dabo-cache-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputPaths.Error(flag, directory, e);
+        }
+    }
+
+    /// <summary>
     /// The default cache directory: <c>$DABO_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/dabo</c>,
     /// else <c>~/.cache/dabo</c>.
     /// </summary>

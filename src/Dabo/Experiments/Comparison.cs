@@ -28,10 +28,7 @@ public sealed partial class Comparison
         {
             throw new DaboException("--methods: give a comma-separated list, e.g. none,standard,learned-affine");
         }
-        if (methods.Distinct(StringComparer.Ordinal).Count() != methods.Count)
-        {
-            throw new DaboException($"--methods: '{string.Join(",", methods)}' names a method twice");
-        }
+        MethodSpec.RequireDistinct(methods, "--methods");
         if (seeds.Count == 0)
         {
             throw new DaboException("--seeds: must be at least 1");

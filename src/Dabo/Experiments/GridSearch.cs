@@ -36,6 +36,29 @@ public sealed class GridSearch
     private readonly IReadOnlyList<int> _seeds;
     private readonly string _directory;
 
+    /// <summary>
+    /// Checks the magnitudes of <c>--grid</c>: at least one, each in [0, 1], each once (a magnitude given twice
+    /// would be one run counted as two points).
+    /// </summary>
+    /// <exception cref="DaboException">An empty grid, a magnitude out of range, or one given twice.</exception>
+    public static void CheckGrid(IReadOnlyList<double> grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        string text = string.Join(",", grid.Select(m => m.ToString(CultureInfo.InvariantCulture)));
+        if (grid.Count == 0)
+        {
+            throw new DaboException("--grid: empty; give magnitudes such as 0,0.25,0.5,0.75,1");
+        }
+        if (grid.Any(m => !(m >= 0 && m <= 1)))
+        {
+            throw new DaboException($"--grid {text}: magnitudes must be in [0, 1]");
+        }
+        if (grid.GroupBy(m => m).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new DaboException($"--grid {text}: {twice.Key.ToString(CultureInfo.InvariantCulture)} is given twice; give each magnitude once");
+        }
+    }
+
     /// <summary>Creates a search.</summary>
     public GridSearch(TrainingConfig baseConfig, string family, IReadOnlyList<double> grid, IReadOnlyList<int> seeds, string directory)
     {
@@ -43,14 +66,7 @@ public sealed class GridSearch
         {
             throw new DaboException($"--family {family}: unknown; grid search supports {string.Join(", ", Families)}");
         }
-        if (grid.Count == 0)
-        {
-            throw new DaboException("--grid: empty; give magnitudes such as 0,0.25,0.5,0.75,1");
-        }
-        if (grid.Any(m => !(m >= 0 && m <= 1)))
-        {
-            throw new DaboException($"--grid {string.Join(",", grid)}: magnitudes must be in [0, 1]");
-        }
+        CheckGrid(grid);
         if (seeds.Count == 0)
         {
             throw new DaboException("--seeds: must be at least 1");

@@ -42,8 +42,11 @@ public static partial class ModelRegistry
         {
             return new WideResNet(depth, widen, inputChannels, classCount);
         }
-        throw new DaboException($"unknown model '{name}'; valid models: {string.Join(", ", Names)} (e.g. wrn-28-10)");
+        throw Unknown(name);
     }
+
+    private static DaboException Unknown(string name) =>
+        new($"--model {name}: unknown model; valid: {string.Join(", ", Names)} (wrn-D-K with numbers, e.g. wrn-28-10)");
 
     /// <summary>Checks a model name (and a Wide ResNet's depth) without building the network.</summary>
     /// <exception cref="DaboException">When the name is unknown or invalid.</exception>
@@ -63,7 +66,7 @@ public static partial class ModelRegistry
             WideResNet.Check(depth, widen);
             return;
         }
-        throw new DaboException($"unknown model '{name}'; valid models: {string.Join(", ", Names)} (e.g. wrn-28-10)");
+        throw Unknown(name);
     }
 
     /// <summary>

@@ -41,8 +41,10 @@ public static class Evaluator
     /// <param name="batchSize">Images per forward pass.</param>
     /// <param name="transform">Optional test-time transformation of [0, 1] images before normalization; with <paramref name="copies"/> &gt; 1 the softmax outputs of that many transformed copies are averaged.</param>
     /// <param name="copies">Number of augmented copies for test-time augmentation.</param>
+    /// <param name="cancellationToken">Checked before every batch, so that Ctrl-C stops an evaluation of a large split too.</param>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
     public static Evaluation Evaluate(Classifier model, ImageSet set, Func<Tensor, Tensor> normalize, Device device,
-        int? maxImages = null, int batchSize = 500, Func<Tensor, Tensor>? transform = null, int copies = 1)
+        int? maxImages = null, int batchSize = 500, Func<Tensor, Tensor>? transform = null, int copies = 1, CancellationToken cancellationToken = default)
     {
         int n = Math.Min(set.Count, maxImages ?? int.MaxValue);
         int k = model.ClassCount;
@@ -60,6 +62,7 @@ public static class Evaluator
             using var noGrad = no_grad();
             for (int start = 0; start < n; start += batchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 int len = Math.Min(batchSize, n - start);
                 var x = PreparedData.ToUnit(set.Images.narrow(0, start, len), device);

@@ -167,7 +167,7 @@ public sealed class Trainer
 
             step.Flush();
             bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
-            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null, evaluateTest);
+            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null, evaluateTest, cancellationToken);
             WritePreview(step, fixedAugmentation, data.Train, previewIndex, device);
             state.Seconds += watch.Elapsed.TotalSeconds;
             line = step.CompleteEpoch(line with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3) });
@@ -189,7 +189,7 @@ public sealed class Trainer
         ClassifierFile.Save(model, _run.ModelFile);
         step.SaveArtifacts(_run);
         var last = metrics[^1];
-        double testAtBest = TestAccuracyOf(_run.BestModelFile, data, device);
+        double testAtBest = TestAccuracyOf(_run.BestModelFile, data, device, cancellationToken);
         var summary = new RunSummary
         {
             Method = _config.Augment,
@@ -272,20 +272,21 @@ public sealed class Trainer
     }
 
     // The best-validation model, reloaded and evaluated on the test split once, at the end.
-    private double TestAccuracyOf(string modelFile, PreparedData data, Device device)
+    private double TestAccuracyOf(string modelFile, PreparedData data, Device device, CancellationToken cancellationToken)
     {
         using var best = CreateModel(data.Channels, data.ClassNames.Count);
         ClassifierFile.Load(best, modelFile, CheckpointRemedy);
         best.to(device);
-        return Math.Round(Evaluator.Evaluate(best, data.Test, data.Normalize, device).Accuracy, 6);
+        return Math.Round(Evaluator.Evaluate(best, data.Test, data.Normalize, device, cancellationToken: cancellationToken).Accuracy, 6);
     }
 
-    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean, bool evaluateTest)
+    // Cancellation (Ctrl-C) stops the evaluation too: the epoch is not checkpointed, and --resume repeats it.
+    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean, bool evaluateTest, CancellationToken cancellationToken)
     {
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
-        var test = evaluateTest ? Evaluator.Evaluate(model, data.Test, Normalize, device) : null;
-        var val = data.Validation.Count > 0 ? Evaluator.Evaluate(model, data.Validation, Normalize, device) : null;
-        var clean = measureClean ? Evaluator.Evaluate(model, data.Train, Normalize, device, maxImages: CleanTrainEvalImages) : null;
+        var test = evaluateTest ? Evaluator.Evaluate(model, data.Test, Normalize, device, cancellationToken: cancellationToken) : null;
+        var val = data.Validation.Count > 0 ? Evaluator.Evaluate(model, data.Validation, Normalize, device, cancellationToken: cancellationToken) : null;
+        var clean = measureClean ? Evaluator.Evaluate(model, data.Train, Normalize, device, maxImages: CleanTrainEvalImages, cancellationToken: cancellationToken) : null;
         return new EpochMetrics
         {
             Epoch = epoch,

@@ -1,5 +1,10 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
+using Dabo.Augmentation;
+using Dabo.Augmentation.Fixed;
+using Dabo.Augmentation.Learned;
 using Dabo.Cli.Commands;
+using Dabo.Models;
 using Spectre.Console.Cli;
 
 namespace Dabo.Tests.Cli;
@@ -55,5 +60,43 @@ public class HelpTests
                 Assert.Contains(name, covered);
             }
         }
+    }
+
+    /// <summary>Help text without whitespace: the table wraps long names across lines.</summary>
+    private static string Joined(string help) => Regex.Replace(help, @"\s+", "");
+
+    public static TheoryData<string> RegisteredNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var name in ModelRegistry.Names.Concat(FixedAugmentationParser.Names).Concat(AugmenterFactory.Names)
+            .Concat(FixedAugmentationParser.Syntaxes).Concat(MethodSpec.LearnedSyntaxes).Distinct())
+        {
+            names.Add(name);
+        }
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(RegisteredNames))]
+    public void Every_registered_model_and_method_appears_in_train_help(string name)
+    {
+        var (code, output, err) = CliRunner.Run("train", "--help");
+
+        Assert.True(code == 0, err);
+        Assert.Contains(name, Joined(output));
+    }
+
+    [Fact]
+    public void The_demo_is_described_as_what_it_runs()
+    {
+        var (_, app, _) = CliRunner.Run("--help");
+        var (_, demo, _) = CliRunner.Run("demo", "--help");
+        foreach (var help in new[] { app, demo })
+        {
+            Assert.DoesNotContain("vs learned-affine", Regex.Replace(help, @"\s+", " "));
+            Assert.Contains("TrivialAugment", help);
+            Assert.Contains("learned policy", Regex.Replace(help, @"\s+", " "));
+        }
+        Assert.Contains("none,trivialaugment,learned-policy", Joined(demo));
     }
 }

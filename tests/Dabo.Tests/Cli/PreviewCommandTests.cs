@@ -52,6 +52,27 @@ public class PreviewCommandTests
         Assert.False(File.Exists(dir.Combine("preview.png")));
     }
 
+    [Theory]
+    [InlineData("0", 40)] // all training images of a dataset under 1,000, the validation share held out
+    [InlineData("20", 16)]
+    public void Preview_of_a_small_dataset_takes_train_s_data_flags(string trainSize, int shown)
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"), train: 50, test: 10);
+        string png = dir.Combine("small.png");
+
+        var (refused, _, refusal) = CliRunner.Run("preview", "--dataset", dir.Combine("data"), "--augment", "trivialaugment", "--out", png);
+        Assert.Equal(2, refused);
+        Assert.Contains("--train-size 1000", refusal);
+
+        var (code, _, err) = CliRunner.Run("preview", "--dataset", dir.Combine("data"), "--augment", "trivialaugment", "--train-size", trainSize,
+            "--val-ratio", "0.2", "--data-seed", "3", "--no-flip", "--images", "64", "--out", png);
+        Assert.True(code == 0, err);
+        using var bitmap = SKBitmap.Decode(png);
+        const int Tile = TrainingData.Size + 2;
+        Assert.Equal(((2 * shown / 8) * Tile) + 2, bitmap.Height);
+    }
+
     private static bool SameTile(SKBitmap bitmap, int x1, int y1, int x2, int y2)
     {
         for (int y = 0; y < TrainingData.Size; y++)

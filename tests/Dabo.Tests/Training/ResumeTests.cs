@@ -104,6 +104,50 @@ public class ResumeTests
         AssertSameRun(dir.Combine("straight"), dir.Combine("resumed"), augment.Contains("learned-", StringComparison.Ordinal));
     }
 
+    /// <summary>Cancels when the last step of the run has finished, or when its last epoch has been checkpointed.</summary>
+    private sealed class StopAtEnd(int epochs, bool afterCheckpoint, CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) { }
+
+        public void StepCompleted(int epoch, int step, int stepsPerEpoch, double loss, double lr)
+        {
+            if (!afterCheckpoint && epoch == epochs && step == stepsPerEpoch)
+            {
+                cancel.Cancel();
+            }
+        }
+
+        public void EpochCompleted(EpochMetrics metrics, TrainingConfig config)
+        {
+            if (afterCheckpoint && metrics.Epoch == epochs)
+            {
+                cancel.Cancel();
+            }
+        }
+
+        public void Warning(string message) { }
+    }
+
+    [Theory]
+    [InlineData(false, 1)] // Ctrl-C during the last epoch's validation and test evaluation: that epoch is redone
+    [InlineData(true, 2)] // during the final test evaluation of the best model: every epoch is kept
+    public void Ctrl_C_during_the_last_evaluation_stops_the_run_and_resume_finishes_it_the_same(bool afterCheckpoint, int linesKept)
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var config = Config(dir.Combine("data"), "none", epochs: 2);
+        new Trainer(config, dir.Combine("straight")).Run();
+
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(config, dir.Combine("resumed"), new StopAtEnd(2, afterCheckpoint, cancel)).Run(cancellationToken: cancel.Token));
+        Assert.Equal(linesKept, File.ReadAllLines(dir.Combine("resumed", "metrics.jsonl")).Length);
+        Assert.False(File.Exists(dir.Combine("resumed", "summary.json")), "an interrupted run has no summary");
+        new Trainer(config, dir.Combine("resumed")).Run(resume: true);
+
+        AssertSameRun(dir.Combine("straight"), dir.Combine("resumed"), learned: false);
+        Assert.True(File.Exists(dir.Combine("resumed", "summary.json")));
+    }
+
     [Theory]
     [InlineData("last line lost")]
     [InlineData("last line cut short")]

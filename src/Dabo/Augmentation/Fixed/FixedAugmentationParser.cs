@@ -18,24 +18,27 @@ public static class FixedAugmentationParser
     /// </summary>
     public delegate IFixedAugmentation Factory(string? argument, FixedAugmentationOptions options);
 
-    // The registry: adding a fixed augmentation is adding one line here.
-    private static readonly Dictionary<string, Factory> Registry = new(StringComparer.Ordinal)
+    // The registry: adding a fixed augmentation is adding one line here (its syntax is what --help shows).
+    private static readonly Dictionary<string, Entry> Registry = new(StringComparer.Ordinal)
     {
-        ["none"] = (a, o) => NoArgument("none", a, new NoAugmentation()),
-        ["standard"] = (a, o) => NoArgument("standard", a, o.AllowFlip ? new StandardAugmentation() : new StandardAugmentation(flip: false)),
-        ["crop"] = (a, o) => NoArgument("crop", a, new StandardAugmentation(flip: false)),
-        ["flip"] = (a, o) => NoArgument("flip", a, new StandardAugmentation(flip: true, padding: 0)),
-        ["randaugment"] = (a, o) => ParseRandAugment(a),
-        ["trivialaugment"] = (a, o) => NoArgument("trivialaugment", a, new TrivialAugment()),
-        ["autoaugment"] = (a, o) => NoArgument("autoaugment", a, new AutoAugment()),
-        ["random-affine"] = (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5)),
-        ["policy"] = (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a),
-        ["uniform-policy"] = (a, o) =>
+        ["none"] = new("none", (a, o) => NoArgument("none", a, new NoAugmentation())),
+        ["standard"] = new("standard", (a, o) => NoArgument("standard", a, o.AllowFlip ? new StandardAugmentation() : new StandardAugmentation(flip: false))),
+        ["crop"] = new("crop", (a, o) => NoArgument("crop", a, new StandardAugmentation(flip: false))),
+        ["flip"] = new("flip", (a, o) => NoArgument("flip", a, new StandardAugmentation(flip: true, padding: 0))),
+        ["randaugment"] = new("randaugment[:N:M]", (a, o) => ParseRandAugment(a)),
+        ["trivialaugment"] = new("trivialaugment", (a, o) => NoArgument("trivialaugment", a, new TrivialAugment())),
+        ["autoaugment"] = new("autoaugment", (a, o) => NoArgument("autoaugment", a, new AutoAugment())),
+        ["random-affine"] = new("random-affine[:m]", (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5))),
+        ["policy"] = new("policy:FILE", (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a, o.Channels)),
+        ["uniform-policy"] = new("uniform-policy" + PolicyArguments.Syntax, (a, o) =>
         {
             var policy = PolicyArguments.Parse("uniform-policy", a);
             return new UniformPolicy(policy.Slots, ranges: policy.Ranges);
-        },
+        }),
     };
+
+    /// <summary>How each registered augmentation is written, arguments included (e.g. <c>random-affine[:m]</c>), in registration order.</summary>
+    public static IReadOnlyList<string> Syntaxes => [.. Registry.Values.Select(e => e.Syntax)];
 
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names => [.. Registry.Keys];
@@ -57,7 +60,7 @@ public static class FixedAugmentationParser
             throw new DaboException($"augmentation '{method}': images have {channels} channels; the fixed augmentations support 1 or 3");
         }
         var options = new FixedAugmentationOptions(channels, allowFlip);
-        var parts = Tokenize(method).Select(p => Registry[p.Name](p.Argument, options)).ToList();
+        var parts = Tokenize(method).Select(p => Registry[p.Name].Create(p.Argument, options)).ToList();
         return parts.Count == 1 ? parts[0] : new ComposedAugmentation(parts);
     }
 
@@ -170,4 +173,6 @@ public static class FixedAugmentationParser
         argument is null ? augmentation : throw new DaboException($"augmentation '{name}:{argument}': '{name}' takes no argument; write '{name}'");
 
     private static bool Blank(string s) => string.IsNullOrWhiteSpace(s);
+
+    private sealed record Entry(string Syntax, Factory Create);
 }

@@ -15,24 +15,32 @@ namespace Dabo.Augmentation.Policies;
 public sealed class FixedPolicy : IFixedAugmentation
 {
     private readonly PolicyDistribution? _policy;
-    private readonly int _channels;
     private readonly RangesAugmentation? _ranges;
 
-    /// <summary>Loads the policy in <paramref name="path"/>, of either format.</summary>
-    /// <exception cref="DaboException">A missing or invalid file (one line naming it and the key).</exception>
-    public FixedPolicy(string path)
+    /// <summary>Loads the policy in <paramref name="path"/>, of either format, checked against its schema.</summary>
+    /// <param name="path">The policy.json.</param>
+    /// <param name="dataChannels">Channels of the data it will augment, when known: colour operations on grayscale data are refused here, before training starts.</param>
+    /// <exception cref="DaboException">A missing or invalid file, or one that does not fit the data (one line naming it and the key).</exception>
+    public FixedPolicy(string path, int? dataChannels = null)
     {
         Path = path;
         string? format = RangesFile.FormatOf(path);
         if (format == RangesFile.Format)
         {
             var ranges = RangesFile.Read(path);
+            if (dataChannels is int c)
+            {
+                RangesFile.CheckChannels(ranges, path, c);
+            }
             _ranges = new RangesAugmentation(ranges, Name);
-            _channels = ranges.Channels;
         }
         else if (format == PolicyFile.Format)
         {
-            (_policy, _channels) = PolicyFile.Read(path);
+            (_policy, _) = PolicyFile.Read(path);
+            if (dataChannels is int c)
+            {
+                PolicyFile.CheckChannels(_policy, path, c);
+            }
         }
         else
         {
@@ -61,10 +69,7 @@ public sealed class FixedPolicy : IFixedAugmentation
         FixedAugmentationChecks.RequireBatch(images, Name);
         ArgumentNullException.ThrowIfNull(generator);
         var policy = _policy!;
-        if (images.shape[1] != _channels && policy.Space.Operations.Any(o => o.NeedsRgb))
-        {
-            throw new DaboException($"{Path}: the policy was learned on {_channels}-channel images and uses colour operations, but the data has {images.shape[1]} channel(s)");
-        }
+        PolicyFile.CheckChannels(policy, Path, (int)images.shape[1]);
         using var draw = policy.Sample(images.shape[0], generator);
         return draw.Apply(images, policy.Space);
     }

@@ -11,6 +11,9 @@ namespace Dabo.Augmentation.Policies;
 /// <param name="Ranges">The magnitude ranges.</param>
 public sealed record PolicyArguments(int Slots, PolicyRanges Ranges)
 {
+    /// <summary>How the arguments are written after a policy's name, for help texts: <c>[:S][:wide|narrow]</c>.</summary>
+    public const string Syntax = "[:S][:wide|narrow]";
+
     /// <summary>Default number of slots.</summary>
     public const int DefaultSlots = 2;
 
@@ -61,5 +64,5 @@ public sealed record PolicyArguments(int Slots, PolicyRanges Ranges)
         (Slots == DefaultSlots ? "" : $":{Slots}") + (Ranges == PolicyRanges.Narrow ? ":narrow" : "");
 
     private static DaboException Invalid(string name, string argument) =>
-        new($"augmentation '{name}:{argument}': write {name}[:S][:wide|narrow], e.g. {name}:2:narrow (S operation slots from 1 to {MaxSlots}; wide: TrivialAugment-Wide's ranges, narrow: RandAugment's)");
+        new($"augmentation '{name}:{argument}': write {name}{Syntax}, e.g. {name}:2:narrow (S operation slots from 1 to {MaxSlots}; wide: TrivialAugment-Wide's ranges, narrow: RandAugment's)");
 }

@@ -71,29 +71,33 @@ public static class RangesFile
     /// <exception cref="DaboException">Missing or unreadable file, or not a JSON object (one line naming it).</exception>
     public static string? FormatOf(string path)
     {
-        using var document = Parse(path);
+        using var document = PolicyJson.Parse(path);
         return document.RootElement.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String ? format.GetString() : null;
     }
+
+    private static readonly string[] RootKeys = ["format", "kind", "augmenter", "parametrization", "channels", "apply_probability", "padding", "estimated", "estimate", "parameters"];
+    private static readonly string[] ParameterKeys = ["name", "unit", "identity", "min", "max", "max_range"];
 
     /// <summary>Reads and validates a file written by <see cref="Write"/> (or by hand).</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="DaboException">A missing, unreadable or invalid file: one line naming the file and the key.</exception>
     public static LearnedRanges Read(string path)
     {
-        using var document = Parse(path);
+        using var document = PolicyJson.Parse(path);
         var root = document.RootElement;
-        string format = String(root, "format", path);
+        string format = PolicyJson.String(root, "format", path);
         if (format != Format)
         {
             throw new DaboException($"{path}: format: '{format}' is not {Format}");
         }
-        double channelCount = Number(root, "channels", path);
+        PolicyJson.OnlyKnownKeys(root, path, null, RootKeys);
+        double channelCount = PolicyJson.Number(root, "channels", path);
         if (channelCount is not (1.0 or 3.0))
         {
             throw new DaboException($"{path}: channels: {Text(channelCount)} must be 1 or 3");
         }
         int channels = (int)channelCount;
-        double probability = Number(root, "apply_probability", path);
+        double probability = PolicyJson.Number(root, "apply_probability", path);
         if (probability is < 0 or > 1)
         {
             throw new DaboException($"{path}: apply_probability: {Text(probability)} must be in [0, 1]");
@@ -101,7 +105,7 @@ public static class RangesFile
         var padding = PaddingMode.Zeros;
         if (root.TryGetProperty("padding", out _))
         {
-            string text = String(root, "padding", path);
+            string text = PolicyJson.String(root, "padding", path);
             if (!Enum.TryParse(text, ignoreCase: true, out padding) || !Enum.IsDefined(padding) || text.Any(char.IsDigit))
             {
                 throw new DaboException($"{path}: padding: '{text}' must be zeros, border or reflection");
@@ -110,16 +114,22 @@ public static class RangesFile
         var parametrization = AugmenterParametrization.Ranges;
         if (root.TryGetProperty("parametrization", out _))
         {
-            string text = String(root, "parametrization", path);
+            string text = PolicyJson.String(root, "parametrization", path);
             if (!Enum.TryParse(text, ignoreCase: true, out parametrization) || text.Any(char.IsDigit))
             {
                 throw new DaboException($"{path}: parametrization: '{text}' must be ranges or mlp");
             }
         }
-        bool estimated = root.TryGetProperty("estimated", out var e) && (e.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? e.GetBoolean()
-            : throw new DaboException($"{path}: estimated: must be true or false"));
-        string augmenter = root.TryGetProperty("augmenter", out _) ? String(root, "augmenter", path) : "ranges";
+        if (root.TryGetProperty("kind", out _) && PolicyJson.String(root, "kind", path) is var kind && kind != "ranges")
+        {
+            throw new DaboException($"{path}: kind: '{kind}' must be ranges");
+        }
+        if (root.TryGetProperty("estimate", out _))
+        {
+            PolicyJson.String(root, "estimate", path);
+        }
+        bool estimated = PolicyJson.OptionalBool(root, "estimated", path) ?? false;
+        string augmenter = root.TryGetProperty("augmenter", out _) ? PolicyJson.String(root, "augmenter", path) : "ranges";
         if (!root.TryGetProperty("parameters", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             throw new DaboException($"{path}: parameters: missing or empty; expected a list of {{name, min, max, max_range}}");
@@ -135,13 +145,34 @@ public static class RangesFile
             estimated ? LearnedRanges.DefaultCoverage : null, null, parameters);
     }
 
+    /// <summary>
+    /// Refuses ranges that change colours for data of <paramref name="dataChannels"/> channels (grayscale):
+    /// checked before training starts, with the file and the key.
+    /// </summary>
+    /// <param name="ranges">Ranges read from <paramref name="path"/>.</param>
+    /// <param name="path">The file, for the message.</param>
+    /// <param name="dataChannels">Channels of the data it will augment.</param>
+    /// <exception cref="DaboException">A colour parameter on data without 3 channels.</exception>
+    public static void CheckChannels(LearnedRanges ranges, string path, int dataChannels)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        for (int i = 0; i < ranges.Parameters.Count; i++)
+        {
+            var name = ranges.Parameters[i].Name;
+            if (dataChannels != 3 && OperationTable.GetLearned(name).NeedsRgb)
+            {
+                throw new DaboException($"{path}: parameters[{i}].name: '{name}' changes colours, but the data has {dataChannels} channel(s); use ranges learned on grayscale data (learned-affine) or RGB data");
+            }
+        }
+    }
+
     private static LearnedParameterRange Parameter(JsonElement item, string key, string path, int channels, List<LearnedParameterRange> earlier)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
             throw new DaboException($"{path}: {key}: must be an object {{name, min, max, max_range}}");
         }
-        string name = String(item, "name", path, key);
+        string name = PolicyJson.String(item, "name", path, key);
         var operation = OperationTable.Learned.FirstOrDefault(o => o.Learned!.Name == name)
             ?? throw new DaboException($"{path}: {key}.name: unknown parameter '{name}'; known: {string.Join(", ", OperationTable.Learned.Select(o => o.Learned!.Name))}");
         var learned = operation.Learned!;
@@ -149,17 +180,22 @@ public static class RangesFile
         {
             throw new DaboException($"{path}: {key}.name: '{name}' is listed twice");
         }
+        PolicyJson.OnlyKnownKeys(item, path, key, ParameterKeys);
         if (operation.NeedsRgb && channels != 3)
         {
             throw new DaboException($"{path}: {key}.name: '{name}' needs RGB images but channels is {channels}");
         }
-        if (item.TryGetProperty("unit", out _) && String(item, "unit", path, key) is var unit && unit != learned.Unit)
+        if (item.TryGetProperty("unit", out _) && PolicyJson.String(item, "unit", path, key) is var unit && unit != learned.Unit)
         {
             throw new DaboException($"{path}: {key}.unit: '{unit}' but {name} is in {learned.Unit}");
         }
-        double min = Number(item, "min", path, key);
-        double max = Number(item, "max", path, key);
-        double maxRange = Number(item, "max_range", path, key);
+        if (item.TryGetProperty("identity", out _) && PolicyJson.Number(item, "identity", path, key) is var identity && identity != learned.Identity)
+        {
+            throw new DaboException($"{path}: {key}.identity: {Text(identity)} but {name}'s identity is {Text(learned.Identity)}");
+        }
+        double min = PolicyJson.Number(item, "min", path, key);
+        double max = PolicyJson.Number(item, "max", path, key);
+        double maxRange = PolicyJson.Number(item, "max_range", path, key);
         if (!learned.Range.Allows(maxRange))
         {
             throw new DaboException($"{path}: {key}.max_range: {Text(maxRange)} must be in (0, {Text(learned.Range.Limit)}{(learned.Range.LimitInclusive ? "]" : ")")} ({learned.Range.Reason})");
@@ -180,60 +216,5 @@ public static class RangesFile
         return new LearnedParameterRange(name, learned.Unit, learned.Identity, min, max, maxRange);
     }
 
-    private static JsonDocument Parse(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new DaboException($"{path}: policy file not found; pass the policy.json of a learned-policy or learned-augmenter run");
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            throw new DaboException($"{path}: unreadable policy file ({ex.Message.Split('\n')[0]})", ex);
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw new DaboException($"{path}: not a policy file (expected a JSON object)");
-        }
-        return document;
-    }
-
-    private static string String(JsonElement parent, string name, string path, string? key = null)
-    {
-        string where = key is null ? name : $"{key}.{name}";
-        if (!parent.TryGetProperty(name, out var value))
-        {
-            throw new DaboException($"{path}: {where}: missing");
-        }
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new DaboException($"{path}: {where}: must be a string");
-    }
-
-    private static double Number(JsonElement parent, string name, string path, string? key = null)
-    {
-        string where = key is null ? name : $"{key}.{name}";
-        if (!parent.TryGetProperty(name, out var value))
-        {
-            throw new DaboException($"{path}: {where}: missing");
-        }
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || !double.IsFinite(number))
-        {
-            throw new DaboException($"{path}: {where}: must be a finite number, got {Describe(value)}");
-        }
-        return number;
-    }
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string '{value.GetString()}'",
-        JsonValueKind.Number => value.GetRawText(),
-        _ => value.ValueKind.ToString().ToLowerInvariant(),
-    };
-
-    private static string Text(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+    private static string Text(double value) => PolicyJson.Text(value);
 }

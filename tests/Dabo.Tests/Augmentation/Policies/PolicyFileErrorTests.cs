@@ -51,6 +51,11 @@ public class PolicyFileErrorTests
         { "parameters/0/unit", "\"rad\"", "parameters[0].unit" },
         { "parameters/0/min", "null", "parameters[0].min" },
         { "parameters/1/name", "\"saturation\"", "parameters[1].name" },
+        { "parameters/0/identity", "5", "parameters[0].identity" },
+        { "parameters/0/spread", "1", "parameters[0].spread" },
+        { "kind", "\"policy\"", "kind" },
+        { "temperature", "1", "temperature" },
+        { "estimated", "\"yes\"", "estimated" },
     };
 
     [Theory]
@@ -79,6 +84,21 @@ public class PolicyFileErrorTests
         var e = Assert.Throws<DaboException>(() => new FixedPolicy(file));
         Assert.StartsWith(file + ": " + key, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Ranges_that_change_colours_are_refused_for_grayscale_data_when_the_augmentation_is_built()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.Combine("policy.json");
+        var json = JsonNode.Parse(Valid)!;
+        json["channels"] = 3;
+        json["parameters"]!.AsArray().Add(JsonNode.Parse("""{ "name": "saturation", "unit": "factor", "identity": 1, "min": 0.9, "max": 1.1, "max_range": 0.5 }"""));
+        File.WriteAllText(file, json.ToJsonString());
+        Assert.NotNull(Dabo.Augmentation.Fixed.FixedAugmentationParser.Parse("policy:" + file, 3));
+
+        var e = Assert.Throws<DaboException>(() => Dabo.Augmentation.Fixed.FixedAugmentationParser.Parse("policy:" + file, 1));
+        Assert.StartsWith($"{file}: parameters[2].name: 'saturation' changes colours, but the data has 1 channel(s)", e.Message);
     }
 
     [Theory]
