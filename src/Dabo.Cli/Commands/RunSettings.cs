@@ -29,6 +29,11 @@ public class RunSettings : CommandSettings
     [Description("Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.")]
     public int? ImageSize { get; init; }
 
+    /// <summary>Pixel limit per image.</summary>
+    [CommandOption("--max-image-pixels <N>")]
+    [Description("Refuse images larger than N pixels (width × height, read from the file's header before decoding; default 50000000, 50 megapixels).")]
+    public long? MaxImagePixels { get; init; }
+
     /// <summary>Model.</summary>
     [CommandOption("-m|--model <NAME>")]
     [Description("small-cnn (default), resnet18, resnet20, wrn-D-K (e.g. wrn-16-4).")]
@@ -221,6 +226,7 @@ public class RunSettings : CommandSettings
         {
             Dataset = Dataset ?? b.Dataset,
             ImageSize = ImageSize ?? b.ImageSize,
+            MaxImagePixels = MaxImagePixels ?? b.MaxImagePixels,
             Model = Model ?? b.Model,
             Augment = Augment ?? b.Augment,
             TrainSize = TrainSize is null ? b.TrainSize : TrainSize == 0 ? null : TrainSize,

@@ -93,7 +93,7 @@ public static class ModelExport
         }
         TorchRuntime.Initialize();
         // The normalization is that of the run's own training images, as in training and in eval.
-        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize);
+        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
         using var model = ModelRegistry.Create(config.Model, data.Channels, data.ClassNames.Count);
         ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
