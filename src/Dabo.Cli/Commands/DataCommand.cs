@@ -27,10 +27,10 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         [Description("Resize every image to N×N when reading (as train's --image-size does).")]
         public int? ImageSize { get; init; }
 
-    /// <summary>Pixel limit per image.</summary>
-    [CommandOption("--max-image-pixels <N>")]
-    [Description("Refuse images larger than N pixels (width × height, read from the header before decoding; default 50000000).")]
-    public long? MaxImagePixels { get; init; }
+        /// <summary>Pixel limit per image.</summary>
+        [CommandOption("--max-image-pixels <N>")]
+        [Description("Refuse images larger than N pixels (width × height, read from the header before decoding; default 50000000).")]
+        public long? MaxImagePixels { get; init; }
 
         /// <summary>Decoded-image cache directory.</summary>
         [CommandOption("--cache-dir <DIR>")]
