@@ -23,6 +23,7 @@ public static class AugmentationPreview
         {
             throw new DaboException($"--out {outFile}: the preview is a PNG; give a file name ending in .png");
         }
+        OutputPaths.CheckFile("--out", outFile);
         TorchRuntime.Initialize();
         using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);

@@ -116,9 +116,25 @@ public static class ModelExport
             throw new ArgumentException($"the normalization has {metadata.Mean.Count} means and {metadata.Std.Count} stds for {model.InputChannels} channel(s)", nameof(metadata));
         }
         var keys = model.state_dict().Keys.ToList();
-        AtomicFile.Write(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
         string metadataFile = MetadataFileOf(outFile);
-        AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
+        try
+        {
+            AtomicFile.Write(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
+            try
+            {
+                AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Weights without their normalization are unusable: none rather than half an export.
+                File.Delete(outFile);
+                throw;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputPaths.Error("--out", outFile, e);
+        }
         return new ModelExportResult(outFile, metadataFile, metadata, keys);
     }
 
@@ -176,5 +192,11 @@ public static class ModelExport
         {
             throw new DaboException($"--out {outFile}: is a directory; pass a file name ending in .safetensors");
         }
+        string metadataFile = MetadataFileOf(outFile);
+        if (Directory.Exists(metadataFile))
+        {
+            throw new DaboException($"--out {outFile}: {metadataFile}, written beside it, is a directory; remove it or choose another file name");
+        }
+        OutputPaths.CheckFile("--out", outFile);
     }
 }
