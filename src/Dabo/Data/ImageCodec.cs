@@ -69,10 +69,14 @@ public static class ImageCodec
         if (pixels > maxPixels)
         {
             throw new DaboException(string.Create(CultureInfo.InvariantCulture,
-                $"{source}: '{name}' is {info.Width}x{info.Height} ({pixels / 1e6:0.#} megapixels), above the limit of {maxPixels / 1e6:0.#} megapixels per image; shrink or remove it, or raise the limit with {MaxPixelsFlag} {pixels}"));
+                $"{source}: '{name}' is {info.Width}x{info.Height} ({Pixels(pixels)}), above the limit of {Pixels(maxPixels)} per image; shrink or remove it, or raise the limit with {MaxPixelsFlag} {pixels}"));
         }
         return new ImageInfo(name, info.Width, info.Height, info.ColorType == SKColorType.Gray8);
     }
+
+    private static string Pixels(long pixels) => pixels >= 100_000
+        ? string.Create(CultureInfo.InvariantCulture, $"{pixels / 1e6:0.#} megapixels")
+        : string.Create(CultureInfo.InvariantCulture, $"{pixels} pixels");
 
     /// <summary>Opens a codec on <paramref name="data"/> (reads the header only), or refuses naming the file.</summary>
     public static SKCodec Open(string source, string name, byte[] data)
@@ -86,6 +90,10 @@ public static class ImageCodec
             if (codec is null)
             {
                 stream.Dispose();
+            }
+            if (codec is null && result == SKCodecResult.IncompleteInput)
+            {
+                throw new DaboException($"{source}: '{name}' is truncated (the file ends inside its header); replace or remove it");
             }
             if (codec is null || result != SKCodecResult.Success || codec.Info.Width <= 0 || codec.Info.Height <= 0)
             {
