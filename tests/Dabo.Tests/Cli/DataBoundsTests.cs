@@ -111,6 +111,7 @@ public class DataBoundsTests
         // name, dataset kind (see Make), extra arguments, expected message part
         { "train: PNG claiming 20000x20000 pixels", "huge", [], "'train/class1/002.png' is 20000x20000 (400 megapixels), above the limit of 50 megapixels per image; shrink or remove it, or raise the limit with --max-image-pixels 400000000" },
         { "data: PNG claiming 20000x20000 pixels", "huge", ["data"], "'train/class1/002.png' is 20000x20000" },
+        { "train: PNG claiming 20000x20000 pixels inside a .tar.gz", "huge-tar", [], "huge.tar.gz: 'train/class1/002.png' is 20000x20000 (400 megapixels)" },
         { "train: a 16x16 image above --max-image-pixels 200", "plain", ["--max-image-pixels", "200"], "is 16x16 (256 pixels), above the limit of 200 pixels per image; shrink or remove it, or raise the limit with --max-image-pixels 256" },
         { "train: --max-image-pixels 0", "plain", ["--max-image-pixels", "0"], "--max-image-pixels 0: out of range" },
         { "train: PNG cut to half its length", "truncated-png", [], "'train/class0/001.png' is truncated (the file ends before the image does)" },
@@ -125,6 +126,7 @@ public class DataBoundsTests
     private static string Make(TempDirectory dir, string kind) => kind switch
     {
         "huge" => WriteFolder(dir, "huge", damage: root => File.WriteAllBytes(Path.Combine(root, "train", "class1", "002.png"), PngClaiming(20000, 20000))),
+        "huge-tar" => HugeArchive(dir),
         "plain" => WriteFolder(dir, "plain"),
         "truncated-png" => WriteFolder(dir, "trunc", damage: root => Truncate(Path.Combine(root, "train", "class0", "001.png"))),
         "truncated-jpeg" => WriteFolder(dir, "truncj", damage: root =>
@@ -138,6 +140,16 @@ public class DataBoundsTests
         "one-label" => WriteOneLabelIdx(dir.Combine("onelabel")),
         _ => throw new ArgumentException(kind),
     };
+
+    private static string HugeArchive(TempDirectory dir)
+    {
+        string root = Make(dir, "huge");
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
+        string archive = dir.Combine("huge.tar.gz");
+        TestFiles.WriteTar(archive, files, gzip: true);
+        return archive;
+    }
 
     private static string WriteOneLabelIdx(string root)
     {
