@@ -153,6 +153,7 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
             protocols = protocols.Select(p => p with { Seeds = seeds }).ToList();
         }
         string output = settings.Out ?? Path.Combine("runs", settings.Quick ? "bench-accuracy-quick" : "bench-accuracy");
+        Dabo.IO.OutputPaths.CheckDirectory("--out", output);
         int jobs = settings.Jobs ?? 1;
         SlurmLauncher.Check(settings);
         if (settings.Slurm)

@@ -43,6 +43,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var output = settings.Out ?? throw new DaboException("--out: required; pass the directory for the comparison, e.g. --out runs/cmp");
+        Dabo.IO.OutputPaths.CheckDirectory("--out", output);
         var config = settings.ToConfig();
         var methods = (settings.Methods ?? "none,learned-affine").Split(',', StringSplitOptions.TrimEntries);
         var seeds = Seeds(settings.Seeds ?? 1);

@@ -27,6 +27,11 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         [Description("Resize every image to N×N when reading (as train's --image-size does).")]
         public int? ImageSize { get; init; }
 
+        /// <summary>Pixel limit per image.</summary>
+        [CommandOption("--max-image-pixels <N>")]
+        [Description("Refuse images larger than N pixels (width × height, read from the header before decoding; default 50000000).")]
+        public long? MaxImagePixels { get; init; }
+
         /// <summary>Decoded-image cache directory.</summary>
         [CommandOption("--cache-dir <DIR>")]
         [Description("Where decoded image folders are cached (default: $DABO_CACHE_DIR, else ~/.cache/dabo).")]
@@ -38,7 +43,7 @@ public sealed class DataCommand : Command<DataCommand.Settings>
     {
         TorchRuntime.Initialize();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var dataset = DatasetLoader.Load(settings.Dataset, settings.CacheDir, settings.ImageSize);
+        using var dataset = DatasetLoader.Load(settings.Dataset, settings.CacheDir, settings.ImageSize, settings.MaxImagePixels);
         var summary = DatasetSummary.Of(dataset, watch.Elapsed.TotalSeconds);
         if (settings.Json)
         {
@@ -55,6 +60,10 @@ public sealed class DataCommand : Command<DataCommand.Settings>
         }
         table.AddRow("test images", summary.Test.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("shape [[C,H,W]]", $"[[{string.Join(",", summary.Shape)}]]");
+        if (summary.GrayscaleConvertedToRgb > 0)
+        {
+            table.AddRow("grayscale images", $"{summary.GrayscaleConvertedToRgb.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} converted to RGB (channels repeated; the dataset also holds colour images)");
+        }
         table.AddRow("mean (train)", string.Join(", ", summary.Mean.Select(m => m.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         table.AddRow("std (train)", string.Join(", ", summary.Std.Select(m => m.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         table.AddRow("load time", $"{summary.LoadSeconds:F2} s");

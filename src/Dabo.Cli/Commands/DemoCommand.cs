@@ -66,6 +66,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        Dabo.IO.OutputPaths.CheckDirectory("--out", settings.Out);
         // The test split is evaluated 4 times and at the end: the model is chosen on validation anyway.
         var config = new TrainingConfig { Dataset = settings.Dataset, TrainSize = settings.TrainSize == 0 ? null : settings.TrainSize, Epochs = settings.Epochs, BatchSize = 32, Seed = 0, TestEvery = Math.Max(1, settings.Epochs / 4) };
         config.Validate();

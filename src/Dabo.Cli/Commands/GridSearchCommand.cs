@@ -47,6 +47,7 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var output = settings.Out ?? throw new DaboException("--out: required; pass the directory for the search, e.g. --out runs/grid");
+        Dabo.IO.OutputPaths.CheckDirectory("--out", output);
         var config = settings.ToConfig();
         int jobs = settings.Jobs ?? 1;
         var search = new GridSearch(config, settings.Family ?? "random-affine", CompareCommand.ParseGrid(settings.Grid), CompareCommand.Seeds(settings.Seeds ?? 1), output)

@@ -44,6 +44,11 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
     [Description(ImageSizeHelp)]
     public int? ImageSize { get; init; }
 
+    /// <summary>Pixel limit per image.</summary>
+    [CommandOption("--max-image-pixels <N>")]
+    [Description("Refuse images larger than N pixels (width × height, read from the file's header before decoding; default 50000000, 50 megapixels).")]
+    public long? MaxImagePixels { get; init; }
+
     /// <summary>Model.</summary>
     [CommandOption("-m|--model <NAME>")]
     [Description("Classifier: " + RegistryHelp.Models + " (wrn-D-K with numbers, e.g. wrn-16-4). Default small-cnn.")]
@@ -272,6 +277,7 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
         {
             Dataset = Dataset ?? b.Dataset,
             ImageSize = ImageSize ?? b.ImageSize,
+            MaxImagePixels = MaxImagePixels ?? b.MaxImagePixels,
             Model = Model ?? b.Model,
             Augment = Augment ?? b.Augment,
             TrainSize = TrainSize is null ? b.TrainSize : TrainSize == 0 ? null : TrainSize,

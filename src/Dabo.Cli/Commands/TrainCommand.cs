@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Dabo.IO;
 using Dabo.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -35,6 +36,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             throw new DaboException("--out: required; pass the directory for the run, e.g. --out runs/x");
         }
+        OutputPaths.CheckDirectory("--out", settings.Out);
         var config = settings.ToConfig();
         settings.CheckPolicyFlags([config.Augment], $"--augment is {config.Augment}");
         var observer = new ConsoleObserver(settings.Quiet);

@@ -32,6 +32,9 @@ public sealed class BatchSampler : IDisposable
         _generator = new Generator((ulong)seed);
     }
 
+    /// <summary>Images in the set the batches are drawn from.</summary>
+    public int Count => _set.Count;
+
     /// <summary>Images per batch.</summary>
     public int BatchSize { get; }
 

@@ -59,6 +59,12 @@ public sealed class Dataset : IDisposable
     /// <summary>Per-channel standard deviation of the training images, in [0, 1] units.</summary>
     public double[] Std { get; }
 
+    /// <summary>
+    /// How many grayscale images were repeated into three channels because the dataset also holds colour
+    /// images (image folders; 0 otherwise, and for a dataset read from the decoded cache).
+    /// </summary>
+    public int GrayscaleConvertedToRgb { get; init; }
+
     /// <summary>Image shape <c>[C, H, W]</c>.</summary>
     public int[] Shape => Train.Shape;
 

@@ -80,7 +80,8 @@ public static class DatasetLoader
     /// Resize every image to this height and width (image folders at decode, before caching; other
     /// formats after reading); null keeps the stored size.
     /// </param>
-    public static Dataset Load(string pathOrName, string? cacheDirectory = null, int? imageSize = null)
+    /// <param name="maxImagePixels">Pixel limit per image of an image folder, checked from headers before decoding (null: <see cref="ImageCodec.DefaultMaxPixels"/>).</param>
+    public static Dataset Load(string pathOrName, string? cacheDirectory = null, int? imageSize = null, long? maxImagePixels = null)
     {
         if (imageSize is < 1)
         {
@@ -88,7 +89,7 @@ public static class DatasetLoader
         }
         try
         {
-            return LoadCore(pathOrName, cacheDirectory, imageSize);
+            return LoadCore(pathOrName, cacheDirectory, imageSize, maxImagePixels);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -105,7 +106,7 @@ public static class DatasetLoader
         return new DaboException($"{file}: permission denied reading the dataset; make it readable (e.g. chmod a+r) or run as a user who may read it", e);
     }
 
-    private static Dataset LoadCore(string pathOrName, string? cacheDirectory, int? imageSize)
+    private static Dataset LoadCore(string pathOrName, string? cacheDirectory, int? imageSize, long? maxImagePixels)
     {
         string path = Resolve(pathOrName);
         cacheDirectory ??= DecodedCache.DefaultDirectory();
@@ -124,7 +125,7 @@ public static class DatasetLoader
         {
             DatasetFormat.Idx => Resized(IdxReader.Load(path), imageSize),
             DatasetFormat.CifarBinary => Resized(CifarBinaryReader.Load(path), imageSize),
-            DatasetFormat.ImageFolder => LoadImageFolderCached(path, cacheDirectory, imageSize),
+            DatasetFormat.ImageFolder => LoadImageFolderCached(path, cacheDirectory, imageSize, maxImagePixels),
             _ => throw new DaboException($"{path}: unsupported format {format}"),
         };
     }
@@ -143,7 +144,7 @@ public static class DatasetLoader
         }
     }
 
-    private static Dataset LoadImageFolderCached(string path, string cacheDirectory, int? imageSize)
+    private static Dataset LoadImageFolderCached(string path, string cacheDirectory, int? imageSize, long? maxImagePixels)
     {
         string fingerprint = DecodedCache.FingerprintFor(SourceFiles.Fingerprint(path), imageSize);
         string cacheFile = DecodedCache.PathFor(cacheDirectory, path, imageSize);
@@ -152,7 +153,7 @@ public static class DatasetLoader
         {
             return cached;
         }
-        var dataset = ImageFolderReader.Load(path, imageSize);
+        var dataset = ImageFolderReader.Load(path, imageSize, maxImagePixels);
         try
         {
             DecodedCache.Save(cacheFile, fingerprint, dataset);

@@ -23,6 +23,9 @@ public sealed record DatasetSummary(
     double[] Std,
     double LoadSeconds)
 {
+    /// <summary>Grayscale images repeated into three channels because the dataset also holds colour images.</summary>
+    public int GrayscaleConvertedToRgb { get; init; }
+
     /// <summary>JSON options: snake_case keys, compact.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -41,7 +44,10 @@ public sealed record DatasetSummary(
         dataset.Test.CountsPerClass(dataset.ClassCount),
         dataset.Mean,
         dataset.Std,
-        Math.Round(loadSeconds, 3));
+        Math.Round(loadSeconds, 3))
+    {
+        GrayscaleConvertedToRgb = dataset.GrayscaleConvertedToRgb,
+    };
 
     /// <summary>The command-line name of a format.</summary>
     public static string FormatName(DatasetFormat format) => format switch

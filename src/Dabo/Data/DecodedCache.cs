@@ -18,6 +18,7 @@ public static class DecodedCache
     // dataset without val/ keeps the v1 file that earlier versions read).
     private const string Magic = "DABO-DECODED-CACHE-v1";
     private const string MagicWithValidation = "DABO-DECODED-CACHE-v2";
+    private const string GrayscaleTrailer = "grayscale-to-rgb";
 
     /// <summary>
     /// Checks that <paramref name="directory"/> can hold the cache (it, or the directory it would be
@@ -128,7 +129,9 @@ public static class DecodedCache
                 var train = ReadSet(reader);
                 var validation = magic == MagicWithValidation ? ReadSet(reader) : null;
                 var test = ReadSet(reader);
-                return new Dataset(format, source, train, test, names, validation);
+                // Optional trailer (later versions): grayscale images repeated into RGB; earlier readers stop before it.
+                int converted = reader.BaseStream.Position < reader.BaseStream.Length && reader.ReadString() == GrayscaleTrailer ? reader.ReadInt32() : 0;
+                return new Dataset(format, source, train, test, names, validation) { GrayscaleConvertedToRgb = converted };
             });
         }
         catch (DaboException)
@@ -157,6 +160,11 @@ public static class DecodedCache
                 WriteSet(writer, dataset.Validation);
             }
             WriteSet(writer, dataset.Test);
+            if (dataset.GrayscaleConvertedToRgb > 0)
+            {
+                writer.Write(GrayscaleTrailer);
+                writer.Write(dataset.GrayscaleConvertedToRgb);
+            }
         });
     }
 

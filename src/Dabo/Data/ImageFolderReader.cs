@@ -8,7 +8,8 @@ namespace Dabo.Data;
 /// (then the validation split) and <c>ROOT/test/&lt;class&gt;/*</c> (JPEG, PNG, BMP, WebP, GIF), from a
 /// directory or a <c>.tar</c> / <c>.tar.gz</c> archive, decoding with TorchVision's SkiaSharp imager on
 /// all cores, optionally resized to a square size at decode. Class labels follow the ordinal order of
-/// the class folder names. Grayscale sources stay single-channel; anything else is decoded as RGB.
+/// the class folder names. A dataset of grayscale images stays single-channel; when any image is in colour,
+/// every image is decoded as RGB (grayscale ones repeated into three channels).
 /// </summary>
 public static class ImageFolderReader
 {
@@ -24,7 +25,8 @@ public static class ImageFolderReader
     /// <summary>Decodes the splits (no caching; see <see cref="DatasetLoader"/> for the cache).</summary>
     /// <param name="path">The directory or archive.</param>
     /// <param name="imageSize">Resize every image to this height and width at decode; null keeps the sizes (which must then agree).</param>
-    public static Dataset Load(string path, int? imageSize = null)
+    /// <param name="maxImagePixels">Refuse images with more pixels than this, read from their headers before decoding (null: <see cref="ImageCodec.DefaultMaxPixels"/>).</param>
+    public static Dataset Load(string path, int? imageSize = null, long? maxImagePixels = null)
     {
         var entries = new List<(string Split, string Class, string Name, byte[] Data)>();
         SourceFiles.ForEach(path, n => Parse(n) is not null, (name, data) =>
@@ -53,22 +55,40 @@ public static class ImageFolderReader
                 throw new DaboException($"{path}: class '{missing}' has {split} images but no training images in train/{missing}/; add training images or remove the class");
             }
         }
+        if (classes.Count < 2)
+        {
+            throw new DaboException($"{path}: one class only (train/{classes[0]}/); a classifier needs at least two classes: add a class folder under train/ and test/");
+        }
         var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => (long)t.i);
 
-        var first = trainEntries[0];
-        using var probe = Decode(path, first.Name, first.Data, torchvision.io.ImageReadMode.UNCHANGED);
-        int channels = probe.shape[0] is 1 or 2 ? 1 : 3;
-        int height = imageSize ?? (int)probe.shape[1];
-        int width = imageSize ?? (int)probe.shape[2];
-        var mode = channels == 1 ? torchvision.io.ImageReadMode.GRAY : torchvision.io.ImageReadMode.RGB;
+        // Every header is read before any pixel is decoded: sizes, the pixel limit and the channels are settled first.
+        var all = trainEntries.Concat(valEntries).Concat(testEntries).ToList();
+        var headers = ImageCodec.ReadAll(path, all.Select(e => (e.Name, e.Data)).ToList(), maxImagePixels ?? ImageCodec.DefaultMaxPixels);
+        var first = headers[0];
+        if (imageSize is null)
+        {
+            foreach (var other in headers.Where(h => h.Width != first.Width || h.Height != first.Height).Take(1))
+            {
+                throw new DaboException($"{path}: '{other.Name}' is {other.Width}x{other.Height} but '{first.Name}' is {first.Width}x{first.Height}; all images of a dataset must have one size: pass --image-size N (e.g. --image-size {Math.Min(first.Width, first.Height)}) to resize them at decode");
+            }
+        }
+        // Any colour image makes the dataset RGB: grayscale images are repeated into three channels (lossless), not refused.
+        int grayscale = headers.Count(h => h.IsGrayscale);
+        int channels = grayscale == headers.Count ? 1 : 3;
+        int height = imageSize ?? first.Height;
+        int width = imageSize ?? first.Width;
+        DecodedSize.Check(path, [("train", trainEntries.Count), ("val", valEntries.Count), ("test", testEntries.Count)], channels, height, width);
 
-        var train = DecodeSplit(path, trainEntries, first.Name, classIndex, mode, channels, height, width, imageSize is not null);
-        var validation = valEntries.Count > 0 ? DecodeSplit(path, valEntries, first.Name, classIndex, mode, channels, height, width, imageSize is not null) : null;
-        var test = DecodeSplit(path, testEntries, first.Name, classIndex, mode, channels, height, width, imageSize is not null);
-        return new Dataset(DatasetFormat.ImageFolder, path, train, test, classes, validation);
+        var train = DecodeSplit(path, trainEntries, classIndex, channels, height, width, imageSize is not null);
+        var validation = valEntries.Count > 0 ? DecodeSplit(path, valEntries, classIndex, channels, height, width, imageSize is not null) : null;
+        var test = DecodeSplit(path, testEntries, classIndex, channels, height, width, imageSize is not null);
+        return new Dataset(DatasetFormat.ImageFolder, path, train, test, classes, validation)
+        {
+            GrayscaleConvertedToRgb = channels == 3 ? grayscale : 0,
+        };
     }
 
-    // Dabo's own codec: decoding never changes torchvision.io.DefaultImager, which belongs to the application.
+    // Dabo's own encoder (previews): never changes torchvision.io.DefaultImager, which belongs to the application.
     internal static readonly torchvision.io.SkiaImager Imager = new();
 
     /// <summary>Selects SkiaSharp as TorchVision's process-wide image codec (idempotent); Dabo itself decodes with its own instance and never calls this.</summary>
@@ -83,11 +103,11 @@ public static class ImageFolderReader
         }
     }
 
-    private static ImageSet DecodeSplit(string path, List<(string Split, string Class, string Name, byte[] Data)> entries, string firstName,
-        Dictionary<string, long> classIndex, torchvision.io.ImageReadMode mode, int channels, int height, int width, bool resize)
+    private static ImageSet DecodeSplit(string path, List<(string Split, string Class, string Name, byte[] Data)> entries,
+        Dictionary<string, long> classIndex, int channels, int height, int width, bool resize)
     {
-        int perImage = channels * height * width;
-        var pixels = new byte[(long)entries.Count * perImage];
+        long perImage = (long)channels * height * width;
+        var pixels = new byte[entries.Count * perImage];
         var labels = new long[entries.Count];
         Exception? failure = null;
         Parallel.For(0, entries.Count, (i, state) =>
@@ -95,13 +115,9 @@ public static class ImageFolderReader
             try
             {
                 var e = entries[i];
-                using var decoded = Decode(path, e.Name, e.Data, mode);
+                using var decoded = ImageCodec.Decode(path, e.Name, e.Data, rgb: channels == 3);
                 using var image = resize ? ImageResize.Square(decoded, height) : decoded.alias();
-                if (image.shape[0] != channels || image.shape[1] != height || image.shape[2] != width)
-                {
-                    throw new DaboException($"{path}: '{e.Name}' is {image.shape[2]}x{image.shape[1]} with {image.shape[0]} channel(s) but '{firstName}' is {width}x{height} with {channels}; all images of a dataset must have one size: pass --image-size N (e.g. --image-size {Math.Min(width, height)}) to resize them at decode");
-                }
-                image.data<byte>().CopyTo(pixels, checked(i * perImage));
+                image.data<byte>().CopyTo(pixels, checked((int)(i * perImage)));
                 labels[i] = classIndex[e.Class];
             }
             catch (Exception ex)
@@ -115,25 +131,6 @@ public static class ImageFolderReader
             throw failure is DaboException ? failure : new DaboException(failure.Message, failure);
         }
         return new ImageSet(tensor(pixels, [entries.Count, channels, height, width], ScalarType.Byte), tensor(labels, ScalarType.Int64));
-    }
-
-    private static Tensor Decode(string path, string name, byte[] data, torchvision.io.ImageReadMode mode)
-    {
-        Tensor? image = null;
-        try
-        {
-            image = Imager.DecodeImage(data, mode);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new DaboException($"{path}: cannot decode image '{name}' ({e.GetType().Name}); the file is corrupt or not an image, replace or remove it", e);
-        }
-        if (image is null || image.dim() != 3 || image.numel() == 0)
-        {
-            image?.Dispose();
-            throw new DaboException($"{path}: cannot decode image '{name}'; the file is corrupt or not an image, replace or remove it");
-        }
-        return image;
     }
 
     private static void CheckEmptyClassFolders(string path, List<string> classes)

@@ -23,8 +23,9 @@ public static class AugmentationPreview
         {
             throw new DaboException($"--out {outFile}: the preview is a PNG; give a file name ending in .png");
         }
+        OutputPaths.CheckFile("--out", outFile);
         TorchRuntime.Initialize();
-        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize);
+        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
         using var augmentation = RunAugmentation.For(config, run, data.Channels);
         using var scope = NewDisposeScope();

@@ -93,7 +93,7 @@ public static class ModelExport
         }
         TorchRuntime.Initialize();
         // The normalization is that of the run's own training images, as in training and in eval.
-        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize);
+        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
         using var model = ModelRegistry.Create(config.Model, data.Channels, data.ClassNames.Count);
         ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
@@ -116,9 +116,25 @@ public static class ModelExport
             throw new ArgumentException($"the normalization has {metadata.Mean.Count} means and {metadata.Std.Count} stds for {model.InputChannels} channel(s)", nameof(metadata));
         }
         var keys = model.state_dict().Keys.ToList();
-        AtomicFile.Write(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
         string metadataFile = MetadataFileOf(outFile);
-        AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
+        try
+        {
+            AtomicFile.Write(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
+            try
+            {
+                AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Weights without their normalization are unusable: none rather than half an export.
+                File.Delete(outFile);
+                throw;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputPaths.Error("--out", outFile, e);
+        }
         return new ModelExportResult(outFile, metadataFile, metadata, keys);
     }
 
@@ -176,5 +192,11 @@ public static class ModelExport
         {
             throw new DaboException($"--out {outFile}: is a directory; pass a file name ending in .safetensors");
         }
+        string metadataFile = MetadataFileOf(outFile);
+        if (Directory.Exists(metadataFile))
+        {
+            throw new DaboException($"--out {outFile}: {metadataFile}, written beside it, is a directory; remove it or choose another file name");
+        }
+        OutputPaths.CheckFile("--out", outFile);
     }
 }

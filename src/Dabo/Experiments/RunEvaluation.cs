@@ -39,9 +39,9 @@ public static class RunEvaluation
         TorchRuntime.Initialize();
         var device = ComputeDevice.Resolve(config.Device);
         // Normalization statistics are those of the run's own training images.
-        using var original = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize);
+        using var original = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         using var trainingData = PreparedData.Create(original, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
-        using var other = dataset is null ? null : DatasetLoader.Load(dataset, cacheDirectory, config.ImageSize);
+        using var other = dataset is null ? null : DatasetLoader.Load(dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         var data = other ?? original;
         if (data.Shape[0] != trainingData.Channels)
         {

@@ -23,6 +23,8 @@ public sealed class TensorBoardObserver : ITrainingObserver
         {
             throw new DaboException($"--tensorboard {logDirectory}: is a file; pass a directory for the event files");
         }
+        // Checked here, before the run directory exists: a refusal at the run's start would leave a half-made run.
+        IO.OutputPaths.CheckDirectory("--tensorboard", logDirectory);
         _root = logDirectory;
     }
 

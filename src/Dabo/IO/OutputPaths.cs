@@ -16,6 +16,112 @@ public static class OutputPaths
     private const int QuotaExceeded = 122;
     private const int NotPermitted = 1;
 
+    // File systems that hold no user files: kernel views (/proc, /sys), devices (/dev) and control interfaces.
+    private static readonly HashSet<string> SpecialFileSystems = new(StringComparer.Ordinal)
+    {
+        "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs", "configfs",
+        "bpf", "pstore", "efivarfs", "mqueue", "fusectl", "binfmt_misc", "hugetlbfs",
+    };
+
+    /// <summary>
+    /// Checks, before any work and without leaving anything behind, that the file <paramref name="path"/> can be
+    /// written: not on a special file system (/proc, /sys, /dev), no parent a file, not a directory itself, and a
+    /// probe file can be created where it goes (which catches read-only, immutable and unwritable places).
+    /// </summary>
+    /// <param name="flag">The flag that named the path, e.g. <c>--out</c>, for the message.</param>
+    /// <param name="path">The file to be written (its directory may not exist yet).</param>
+    /// <exception cref="DaboException">One line naming the flag, the path and the reason.</exception>
+    public static void CheckFile(string flag, string path) => Check(flag, path, directory: false);
+
+    /// <summary>
+    /// Checks, before any work and without leaving anything behind, that the directory <paramref name="path"/> can be
+    /// created (or, when it exists, written): as <see cref="CheckFile"/>, with "is a file" refused instead.
+    /// </summary>
+    /// <param name="flag">The flag that named the path, e.g. <c>--tensorboard</c>.</param>
+    /// <param name="path">The directory to be written into.</param>
+    /// <exception cref="DaboException">One line naming the flag, the path and the reason.</exception>
+    public static void CheckDirectory(string flag, string path) => Check(flag, path, directory: true);
+
+    private static void Check(string flag, string path, bool directory)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new DaboException($"{flag}: empty; pass a {(directory ? "directory" : "file name")}");
+        }
+        string full = Path.GetFullPath(path);
+        if (MountedFileSystem(full) is { } type && SpecialFileSystems.Contains(type))
+        {
+            throw new DaboException($"{flag} {path}: on the special file system '{type}' (like /proc, /sys and /dev it holds no ordinary files); choose a location on a disk");
+        }
+        if (ParentIsFile(full))
+        {
+            throw new DaboException($"{flag} {path}: a parent of it is a file, not a directory; choose another location");
+        }
+        if (directory && File.Exists(full))
+        {
+            throw new DaboException($"{flag} {path}: is a file; pass a directory");
+        }
+        if (!directory && Directory.Exists(full))
+        {
+            throw new DaboException($"{flag} {path}: is a directory; pass a file name");
+        }
+        string existing = full.TrimEnd(Path.DirectorySeparatorChar);
+        if (!directory || !Directory.Exists(existing))
+        {
+            existing = Path.GetDirectoryName(existing) ?? existing;
+        }
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+        }
+        try
+        {
+            // A real creation is the only test that holds for root, read-only mounts and immutable directories alike.
+            string probe = Path.Combine(existing, $".dabo-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Error(flag, path, e);
+        }
+    }
+
+    // The type of the file system holding `full` (longest mount point that prefixes it, from /proc/self/mounts), or null.
+    private static string? MountedFileSystem(string full)
+    {
+        string? best = null;
+        int bestLength = -1;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mounts"))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length < 3)
+                {
+                    continue;
+                }
+                string mount = Unescape(fields[1]);
+                bool contains = mount == "/" || full == mount || full.StartsWith(mount + "/", StringComparison.Ordinal);
+                if (contains && mount.Length > bestLength)
+                {
+                    (best, bestLength) = (fields[2], mount.Length);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // not Linux, or /proc hidden: the probe still tests the location
+        }
+        return best;
+    }
+
+    // /proc/self/mounts writes space, tab, newline and backslash in mount points as octal escapes (\040).
+    private static string Unescape(string field) => field.Contains('\\', StringComparison.Ordinal)
+        ? System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString())
+        : field;
+
     /// <summary>The outermost directory of <paramref name="path"/> that does not exist yet (what creating it would create), or null when it exists.</summary>
     public static string? FirstMissing(string path)
     {

@@ -78,6 +78,8 @@ public static class Evaluator
                     var probs = zeros(len, k, device: device);
                     for (int c = 0; c < copies; c++)
                     {
+                        // Each copy's activations are freed before the next: memory stays that of one copy, whatever --tta.
+                        using var copyScope = NewDisposeScope();
                         probs.add_(nn.functional.softmax(model.forward(normalize(transform(x))), 1));
                     }
                     logProbs = probs.div_(copies).clamp_min_(1e-12).log_();

@@ -67,6 +67,13 @@ public sealed class PreparedData : IDisposable
         {
             throw new DaboException($"{dataset.Source}: the test split holds no images; pass a dataset with test images");
         }
+        // One class trains a classifier that is always right (test accuracy 1.0) and learns nothing.
+        var present = dataset.Train.LabelArray.Distinct().ToArray();
+        if (present.Length < 2)
+        {
+            string only = present.Length == 1 && present[0] >= 0 && present[0] < dataset.ClassCount ? $" ('{dataset.ClassNames[(int)present[0]]}')" : "";
+            throw new DaboException($"{dataset.Source}: the training split holds one class only{only}; a classifier needs at least two classes: pass a dataset with two or more");
+        }
         long[] pool = trainSize is int n
             ? Stratified.Subset(dataset.Train.LabelArray, dataset.ClassNames, n, dataSeed)
             : Enumerable.Range(0, dataset.Train.Count).Select(i => (long)i).ToArray();

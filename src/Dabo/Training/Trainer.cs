@@ -78,13 +78,17 @@ public sealed class Trainer
         // before the run directory is created: a refused command leaves no config.json behind.
         bool hasCheckpoint = _run.Check(_config, resume);
 
-        using var loaded = InMemoryData is null ? DatasetLoader.Load(_config.Dataset, CacheDirectory, _config.ImageSize) : null;
+        using var loaded = InMemoryData is null ? DatasetLoader.Load(_config.Dataset, CacheDirectory, _config.ImageSize, _config.MaxImagePixels) : null;
         var dataset = loaded ?? InMemoryData!;
         using var data = PreparedData.Create(dataset, _config.TrainSize, _config.ValRatio, _config.TrainOnValidation, _config.DataSeed);
         Prepared = new DataDescription(data.Mean, data.Std, data.ClassNames, [.. data.Test.Shape]);
         if (data.ValidationFromDataset)
         {
             _observer.Warning($"{_config.Dataset}: validation split is the dataset's val/ folder ({data.Validation.Count} images); --val-ratio is ignored");
+        }
+        if (method.Spec.Learned?.Policy is not null && PolicyValidationImages(_config, data) is var (used, splitName) && used < _config.PolicyValImages)
+        {
+            _observer.Warning($"--policy-val-images {_config.PolicyValImages}: more than the {used} images of the {splitName}; each validation gradient uses all {used}");
         }
         var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
 
@@ -242,7 +246,7 @@ public sealed class Trainer
     {
         TorchRuntime.Initialize(threads);
         long bytes = 0;
-        foreach (var group in configs.GroupBy(c => (c.Dataset, c.ImageSize, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
+        foreach (var group in configs.GroupBy(c => (c.Dataset, c.ImageSize, c.MaxImagePixels, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
         {
             foreach (var config in group)
             {
@@ -251,7 +255,7 @@ public sealed class Trainer
                 MethodPlan.Parse(config.Augment);
                 ModelRegistry.Validate(config.Model);
             }
-            using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory, group.Key.ImageSize);
+            using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory, group.Key.ImageSize, group.Key.MaxImagePixels);
             using var data = PreparedData.Create(dataset, group.Key.TrainSize, group.Key.ValRatio, group.Key.TrainOnValidation, group.Key.DataSeed);
             foreach (var config in group)
             {
@@ -270,6 +274,16 @@ public sealed class Trainer
             OutputPaths.EnsureSpace("--out", outDirectory, bytes);
         }
     }
+
+    /// <summary>
+    /// The validation images behind one validation gradient of a learned policy: <c>--policy-val-images</c>, capped
+    /// at the split the gradient is drawn from (the validation split, else the training split), so that a large value
+    /// never cycles a small split into one huge batch. Returns the count and the split's name.
+    /// </summary>
+    internal static (int Images, string Split) PolicyValidationImages(TrainingConfig config, PreparedData data) =>
+        data.Validation.Count > 0
+            ? (Math.Min(config.PolicyValImages, data.Validation.Count), "validation split")
+            : (Math.Min(config.PolicyValImages, data.Train.Count), "training split (there is no validation split)");
 
     // The best-validation model, reloaded and evaluated on the test split once, at the end.
     private double TestAccuracyOf(string modelFile, PreparedData data, Device device, CancellationToken cancellationToken)

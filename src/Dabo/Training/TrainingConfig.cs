@@ -17,6 +17,12 @@ public sealed record TrainingConfig
     /// <summary>Resize every image to this height and width when the dataset is read (bilinear, antialiased); null keeps the stored size.</summary>
     public int? ImageSize { get; init; }
 
+    /// <summary>
+    /// Largest image (width × height, read from its header before decoding) an image folder may hold; null for
+    /// <see cref="Data.ImageCodec.DefaultMaxPixels"/> (50 megapixels). Raise it for datasets of larger photographs.
+    /// </summary>
+    public long? MaxImagePixels { get; init; }
+
     /// <summary>Classifier name (see ModelRegistry).</summary>
     public string Model { get; init; } = "small-cnn";
 
@@ -142,6 +148,7 @@ public sealed record TrainingConfig
     public static IReadOnlyList<NumericRange> Ranges { get; } =
     [
         NumericRange.Whole("--image-size", 8, 1024, "e.g. 32"),
+        NumericRange.Whole("--max-image-pixels", 1, 1L << 40, "e.g. 100000000 for 100 megapixels"),
         NumericRange.Whole("--train-size", 0, int.MaxValue, "0 for all images"),
         new("--val-ratio", 0, 1, MaxExclusive: true, Hint: "e.g. 0.2"),
         NumericRange.Whole("--epochs", 1, 100_000, "e.g. 30"),
@@ -170,6 +177,10 @@ public sealed record TrainingConfig
         if (ImageSize is int imageSize)
         {
             yield return ("--image-size", imageSize);
+        }
+        if (MaxImagePixels is long maxImagePixels)
+        {
+            yield return ("--max-image-pixels", maxImagePixels);
         }
         yield return ("--train-size", TrainSize ?? 0);
         yield return ("--val-ratio", ValRatio);

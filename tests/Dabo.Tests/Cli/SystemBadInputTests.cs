@@ -80,14 +80,17 @@ public class SystemBadInputTests(ITestOutputHelper output)
         string unreadable = dir.Combine("data", "train-images-idx3-ubyte");
         File.SetUnixFileMode(unreadable, UnixFileMode.None);
 
-        var (code, err) = RunAsNobody("train", "--dataset", dir.Combine("data"), "--train-size", "0", "--epochs", "1", "--out", dir.Combine("tmp-run"));
+        // A writable --out, so that the unreadable dataset is the only fault (output paths are checked first).
+        Directory.CreateDirectory(dir.Combine("writable"));
+        File.SetUnixFileMode(dir.Combine("writable"), (UnixFileMode)0b111_111_111);
+        var (code, err) = RunAsNobody("train", "--dataset", dir.Combine("data"), "--train-size", "0", "--epochs", "1", "--out", dir.Combine("writable", "tmp-run"));
         AssertOneLine(code, err, unreadable + ": permission denied");
 
         File.SetUnixFileMode(unreadable, (UnixFileMode)0b110_100_100);
         (code, err) = RunAsNobody("train", "--dataset", dir.Combine("data"), "--train-size", "0", "--epochs", "1", "--out", dir.Combine("run"));
         AssertOneLine(code, err, $"--out {dir.Combine("run")}: permission denied");
         Assert.False(Directory.Exists(dir.Combine("run")));
-        Assert.False(Directory.Exists(dir.Combine("tmp-run")));
+        Assert.False(Directory.Exists(dir.Combine("writable", "tmp-run")));
     }
 
     [Fact]

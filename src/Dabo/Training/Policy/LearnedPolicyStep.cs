@@ -121,10 +121,11 @@ public sealed class LearnedPolicyStep : TrainingStep
         _learner.Learn(rewards, all, samples);
     }
 
-    // At least PolicyValImages validation images, from the run's validation stream (checkpointed by the trainer).
+    // PolicyValImages validation images (at most the whole split), from the run's validation stream (checkpointed by the trainer).
     private (Tensor Images, Tensor Labels) ValidationBatch()
     {
-        var wanted = _context.Config.PolicyValImages;
+        // Capped at the split (Trainer.PolicyValidationImages warns): a larger value would cycle it into one huge batch.
+        long wanted = Math.Min(_context.Config.PolicyValImages, _context.ValidationStream.Count);
         var images = new List<Tensor>();
         var labels = new List<Tensor>();
         for (long have = 0; have < wanted;)
