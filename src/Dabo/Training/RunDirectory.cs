@@ -92,6 +92,19 @@ public sealed class RunDirectory
         return claim;
     }
 
+    private bool HeldByAnotherWriter()
+    {
+        try
+        {
+            using var probe = RunClaim.TryAcquire(Path);
+            return probe is null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Checks, without creating anything, that the directory can hold a run of <paramref name="config"/>:
     /// not a file, not another run, not a non-empty foreign directory; for <paramref name="resume"/>,
@@ -109,6 +122,11 @@ public sealed class RunDirectory
             var saved = LoadConfig();
             if (!resume)
             {
+                // A run another process is still writing says so (the lock is taken only after these checks).
+                if (HeldByAnotherWriter())
+                {
+                    Claim().Dispose();
+                }
                 throw new DaboException($"--out {Path}: already holds a run; pass --resume to continue it or choose another --out");
             }
             if (saved != config)
