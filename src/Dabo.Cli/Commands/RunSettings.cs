@@ -41,7 +41,7 @@ public class RunSettings : CommandSettings
 
     /// <summary>Training subset size.</summary>
     [CommandOption("--train-size <N>")]
-    [Description("Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).")]
+    [Description("Images drawn (stratified) from the training split, before the validation split; 0 for all. Default: all images of a dataset given by path, 1000 of fashion-mnist.")]
     public int? TrainSize { get; init; }
 
     /// <summary>Validation share.</summary>
@@ -209,6 +209,12 @@ public class RunSettings : CommandSettings
         return TrainingConfig.FromJson(File.ReadAllText(path), path);
     }
 
+    private static bool ConfigFileNames(string path, string key)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty(key, out _);
+    }
+
     /// <summary>The observers for a run: console progress plus TensorBoard when asked.</summary>
     public ITrainingObserver Observer(ConsoleObserver console) =>
         TensorBoard is null ? console : new CompositeObserver(console, new Dabo.Experiments.TensorBoardObserver(TensorBoard));
@@ -217,13 +223,21 @@ public class RunSettings : CommandSettings
     public TrainingConfig ToConfig(TrainingConfig? baseConfig = null)
     {
         var b = baseConfig ?? (Config is null ? Defaults : LoadConfigFile(Config));
+        string dataset = Dataset ?? b.Dataset;
+        // Without the flag (or the config file's key) the default depends on the dataset: never cut down your own images.
+        bool baseNamesTrainSize = baseConfig is not null || (Config is not null && ConfigFileNames(Config, "train_size"));
         var config = b with
         {
-            Dataset = Dataset ?? b.Dataset,
+            Dataset = dataset,
             ImageSize = ImageSize ?? b.ImageSize,
             Model = Model ?? b.Model,
             Augment = Augment ?? b.Augment,
-            TrainSize = TrainSize is null ? b.TrainSize : TrainSize == 0 ? null : TrainSize,
+            TrainSize = TrainSize switch
+            {
+                null => baseNamesTrainSize ? b.TrainSize : TrainingConfig.DefaultTrainSize(dataset),
+                0 => null,
+                _ => TrainSize,
+            },
             ValRatio = ValRatio ?? b.ValRatio,
             TrainOnValidation = TrainOnValidation || b.TrainOnValidation,
             Epochs = Epochs ?? b.Epochs,

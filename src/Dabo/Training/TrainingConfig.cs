@@ -23,8 +23,20 @@ public sealed record TrainingConfig
     /// <summary>Augmentation method, e.g. <c>none</c>, <c>standard+trivialaugment</c>, <c>learned-affine</c>.</summary>
     public string Augment { get; init; } = "none";
 
-    /// <summary>Training images drawn (stratified) from the official training split; null for all.</summary>
+    /// <summary>
+    /// Training images drawn (stratified) from the official training split; null for all. The library's default is 1,000;
+    /// the command line starts from <see cref="DefaultTrainSize"/> instead, which keeps every image of a dataset given by path.
+    /// </summary>
     public int? TrainSize { get; init; } = 1000;
+
+    /// <summary>
+    /// The training-subset size when none is given on the command line: 1,000 images for the built-in <c>fashion-mnist</c>
+    /// (the quick demonstration the defaults are tuned for), every image (null) of a dataset given by path: your own images
+    /// are never silently cut down.
+    /// </summary>
+    /// <param name="dataset">The dataset's path or name.</param>
+    public static int? DefaultTrainSize(string dataset) =>
+        string.Equals(dataset, Data.DatasetLoader.FashionMnistName, StringComparison.Ordinal) ? 1000 : null;
 
     /// <summary>Share of the training images held out for validation (stratified).</summary>
     public double ValRatio { get; init; } = 0.2;
