@@ -51,6 +51,10 @@ public static class CliApp
                 .WithDescription("Accuracy, per-class accuracy and confusion matrix of a run's classifier; optional test-time augmentation.")
                 .WithExample("eval", "--run", "runs/demo/runs/learned-affine/seed-0")
                 .WithExample("eval", "--run", "runs/x", "--tta", "8", "--json");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Classify image files (or folders of them) with a run's classifier: a CSV of path, predicted class and every class's probability.")
+                .WithExample("predict", "--run", "runs/parts", "new-images/")
+                .WithExample("predict", "--run", "runs/parts", "a.png", "b.jpg", "--out", "predictions.csv");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a run's classifier as safetensors (for PyTorch) with its normalization and classes in a JSON file beside it.")
                 .WithExample("export", "--run", "runs/x", "--out", "x.safetensors");

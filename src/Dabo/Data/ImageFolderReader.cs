@@ -12,7 +12,8 @@ namespace Dabo.Data;
 /// </summary>
 public static class ImageFolderReader
 {
-    private static readonly HashSet<string> ImageExtensions =
+    /// <summary>File extensions read as images (case-insensitive).</summary>
+    internal static readonly HashSet<string> ImageExtensions =
         new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif" };
 
     private static readonly Lock ImagerLock = new();
@@ -117,7 +118,8 @@ public static class ImageFolderReader
         return new ImageSet(tensor(pixels, [entries.Count, channels, height, width], ScalarType.Byte), tensor(labels, ScalarType.Int64));
     }
 
-    private static Tensor Decode(string path, string name, byte[] data, torchvision.io.ImageReadMode mode)
+    /// <summary>Decodes one image (<c>[C, H, W]</c> uint8); an undecodable one is a <see cref="DaboException"/> naming <paramref name="path"/> and <paramref name="name"/>.</summary>
+    internal static Tensor Decode(string path, string name, byte[] data, torchvision.io.ImageReadMode mode)
     {
         Tensor? image = null;
         try

@@ -93,11 +93,11 @@ public static class ModelExport
         }
         TorchRuntime.Initialize();
         // The normalization is that of the run's own training images, as in training and in eval.
-        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize);
-        using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
-        using var model = ModelRegistry.Create(config.Model, data.Channels, data.ClassNames.Count);
+        var data = RunDataFile.Read(run, config, cacheDirectory);
+        int channels = data.ImageShape[0];
+        using var model = ModelRegistry.Create(config.Model, channels, data.ClassNames.Count);
         ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
-        var metadata = new ExportMetadata(Format, config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames,
+        var metadata = new ExportMetadata(Format, config.Model, channels, data.ImageShape[1], data.ImageShape[2], data.ClassNames,
             data.Mean, [.. data.Std.Select(s => Math.Max(s, 1e-6))], InputDescription, Path.GetFileName(outFile), run.Path, Path.GetFileName(modelFile));
         return Write(model, outFile, metadata);
     }

@@ -103,6 +103,7 @@ public sealed class Trainer
             OutputPaths.EnsureSpace("--out", _run.Path, RunDirectory.EstimatedBytes(model.ParameterCount));
         }
         _run.Create(_config);
+        RunDataFile.Write(_run, Prepared);
 
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Lr,
             (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));

@@ -17,6 +17,7 @@ public class HelpTests
         { "eval", typeof(EvalCommand.Settings) },
         { "preview", typeof(PreviewCommand.Settings) },
         { "export", typeof(ExportCommand.Settings) },
+        { "predict", typeof(PredictCommand.Settings) },
         { "demo", typeof(DemoCommand.Settings) },
     };
 
