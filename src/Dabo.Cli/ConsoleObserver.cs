@@ -53,8 +53,9 @@ public sealed class ConsoleObserver : ITrainingObserver
         {
             string resumed = completedEpochs > 0 ? $", resuming after epoch {completedEpochs}" : "";
             string all = config.TrainSize is null ? " (every image)" : "";
+            string init = config.Init is null ? "" : $", from {config.Init}{(config.FreezeEpochs > 0 ? $" (head only for {config.FreezeEpochs} epochs)" : "")}";
             long steps = (long)config.Epochs * stepsPerEpoch;
-            Line(FormattableString.Invariant($"{config.Model} on {config.Dataset}: {trainImages} train{all} / {valImages} val / {testImages} test images, augment {config.Augment}, {config.Epochs} epochs × {stepsPerEpoch} steps = {steps:N0} SGD steps (batch {config.BatchSize}){resumed}"));
+            Line(FormattableString.Invariant($"{config.Model} on {config.Dataset}: {trainImages} train{all} / {valImages} val / {testImages} test images, augment {config.Augment}, {config.Epochs} epochs × {stepsPerEpoch} steps = {steps:N0} SGD steps (batch {config.BatchSize}){init}{resumed}"));
         }
     }
 

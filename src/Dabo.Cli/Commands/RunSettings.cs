@@ -39,6 +39,16 @@ public class RunSettings : CommandSettings
     [Description("none (default), standard, random-affine[:m], randaugment[:N:M], trivialaugment, autoaugment, uniform-policy[:S], policy:FILE, learned-policy[:S], learned-affine, learned-affine-color, learned-translate, learned-rotate, learned-scale, learned-color, learned:RUN_DIR; combine with '+', learned last (standard+learned-affine).")]
     public string? Augment { get; init; }
 
+    /// <summary>Pretrained weights.</summary>
+    [CommandOption("--init <FILE>")]
+    [Description("Start the classifier from FILE.safetensors (a 'dabo export' of the same --model, or torchvision's resnet18 converted as docs/export.md shows) instead of random weights; a head with another class count is re-initialized. Part of the run's identity.")]
+    public string? Init { get; init; }
+
+    /// <summary>Head-only epochs.</summary>
+    [CommandOption("--freeze-epochs <N>")]
+    [Description("With --init: train only the classifier's head for the first N epochs, the loaded layers frozen (default 0).")]
+    public int? FreezeEpochs { get; init; }
+
     /// <summary>Training subset size.</summary>
     [CommandOption("--train-size <N>")]
     [Description("Images drawn (stratified) from the training split, before the validation split; 0 for all. Default: all images of a dataset given by path, 1000 of fashion-mnist.")]
@@ -239,6 +249,8 @@ public class RunSettings : CommandSettings
                 _ => TrainSize,
             },
             ValRatio = ValRatio ?? b.ValRatio,
+            Init = Init ?? b.Init,
+            FreezeEpochs = FreezeEpochs ?? b.FreezeEpochs,
             TrainOnValidation = TrainOnValidation || b.TrainOnValidation,
             Epochs = Epochs ?? b.Epochs,
             BatchSize = BatchSize ?? b.BatchSize,

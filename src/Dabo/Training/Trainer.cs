@@ -89,6 +89,19 @@ public sealed class Trainer
 
         torch.manual_seed(_config.Seed);
         using var model = CreateModel(data.Channels, data.ClassNames.Count);
+        if (_config.Init is not null && !hasCheckpoint)
+        {
+            foreach (var note in PretrainedWeights.Load(model, _config.Init))
+            {
+                _observer.Warning(note);
+            }
+        }
+        // While the head trains alone, every other parameter is frozen (BatchNorm's running statistics still adapt).
+        bool[] frozenWhileHeadTrains = [.. model.named_parameters().Select(p => !p.name.StartsWith(PretrainedWeights.HeadPrefix, StringComparison.Ordinal))];
+        if (_config.FreezeEpochs > 0 && frozenWhileHeadTrains.All(f => f))
+        {
+            throw new DaboException($"--freeze-epochs {_config.FreezeEpochs}: the classifier has no '{PretrainedWeights.HeadPrefix}*' layer to train alone (a custom module?); drop --freeze-epochs");
+        }
         model.to(device);
         model.train();
         using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
@@ -124,6 +137,7 @@ public sealed class Trainer
         using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)
         {
+            optimizer.Frozen = epoch <= _config.FreezeEpochs ? frozenWhileHeadTrains : null;
             var watch = Stopwatch.StartNew();
             double lossSum = 0;
             long correct = 0;

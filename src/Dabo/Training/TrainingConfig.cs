@@ -50,6 +50,15 @@ public sealed record TrainingConfig
     /// <summary>Epochs over the training images.</summary>
     public int Epochs { get; init; } = 30;
 
+    /// <summary>
+    /// Safetensors file whose weights start the classifier instead of a random initialization (Dabo's <c>export</c>, or
+    /// torchvision's <c>resnet18</c> names; see <see cref="PretrainedWeights"/>); null: random. Part of the run's identity.
+    /// </summary>
+    public string? Init { get; init; }
+
+    /// <summary>Epochs at the start during which only the classifier's head trains (needs <see cref="Init"/>; the rest keeps its loaded weights).</summary>
+    public int FreezeEpochs { get; init; }
+
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -158,6 +167,7 @@ public sealed record TrainingConfig
         new("--val-ratio", 0, 1, MaxExclusive: true, Hint: "e.g. 0.2"),
         NumericRange.Whole("--epochs", 1, 100_000, "e.g. 30"),
         NumericRange.Whole("--batch-size", 1, 65_536, "e.g. 32"),
+        NumericRange.Whole("--freeze-epochs", 0, 100_000, "e.g. 5, at most --epochs"),
         new("--lr", 0, MaxLearningRate, MinExclusive: true, Hint: "e.g. 0.05"),
         new("--momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
         new("--weight-decay", 0, 1, Hint: "e.g. 5e-4"),
@@ -187,6 +197,7 @@ public sealed record TrainingConfig
         yield return ("--val-ratio", ValRatio);
         yield return ("--epochs", Epochs);
         yield return ("--batch-size", BatchSize);
+        yield return ("--freeze-epochs", FreezeEpochs);
         yield return ("--lr", Lr);
         yield return ("--momentum", Momentum);
         yield return ("--weight-decay", WeightDecay);
@@ -216,6 +227,18 @@ public sealed record TrainingConfig
         if (TrainSize == 0)
         {
             throw new DaboException("--train-size 0: no training images; pass a positive number, or omit it (0 on the command line means all images)");
+        }
+        if (FreezeEpochs > 0 && Init is null)
+        {
+            throw new DaboException($"--freeze-epochs {FreezeEpochs}: needs --init FILE (only loaded weights are worth keeping frozen)");
+        }
+        if (FreezeEpochs > Epochs)
+        {
+            throw new DaboException($"--freeze-epochs {FreezeEpochs}: must be at most --epochs ({Epochs})");
+        }
+        if (Init is { Length: 0 })
+        {
+            throw new DaboException("--init: empty; pass a .safetensors file");
         }
         if (WarmupEpochs >= Epochs)
         {
