@@ -196,7 +196,7 @@ public class RunSettings : CommandSettings
 
     /// <summary>Device.</summary>
     [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda.")]
+    [Description("cpu (default) or cuda (untested: no GPU was available; see docs/install.md).")]
     public string? Device { get; init; }
 
     /// <summary>Threads.</summary>
