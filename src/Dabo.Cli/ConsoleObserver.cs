@@ -84,7 +84,7 @@ public sealed class ConsoleObserver : ITrainingObserver
         // The first epoch of a process includes warm-up (allocation, caches); the second is the honest estimate.
         if (++_epochsSeen == 2 && m.Epoch < config.Epochs)
         {
-            Line($"time per epoch {m.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s: about {Duration(m.Seconds * (config.Epochs - m.Epoch))} for the remaining {config.Epochs - m.Epoch} epochs");
+            Line($"time per epoch {m.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s: about {Duration(m.Seconds * (config.Epochs - m.Epoch))} for the remaining {config.Epochs - m.Epoch} epoch{(config.Epochs - m.Epoch == 1 ? "" : "s")}");
         }
     }
 

@@ -116,7 +116,11 @@ public sealed class Trainer
             OutputPaths.EnsureSpace("--out", _run.Path, RunDirectory.EstimatedBytes(model.ParameterCount));
         }
         _run.Create(_config);
-        RunDataFile.Write(_run, Prepared);
+        if (!hasCheckpoint)
+        {
+            // A resumed run keeps the file it has (or recomputes it when read): a refused resume changes nothing.
+            RunDataFile.Write(_run, Prepared);
+        }
 
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Lr,
             (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));

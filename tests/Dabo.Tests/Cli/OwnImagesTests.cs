@@ -45,6 +45,6 @@ public class OwnImagesTests
         Assert.Contains("24 train (every image) / 6 val / 6 test images", output);
         Assert.Contains("3 epochs × 3 steps = 9 SGD steps (batch 8)", output);
         Assert.Contains("time per epoch", output);
-        Assert.Contains("for the remaining 1 epochs", output);
+        Assert.Contains("for the remaining 1 epoch", output);
     }
 }
