@@ -46,15 +46,20 @@ public static class CliApp
                 .WithExample("grid-search", "--family", "random-affine", "--grid", "0,0.25,0.5,0.75,1", "--seeds", "1", "--out", "runs/grid");
             config.AddCommand<PreviewCommand>("preview")
                 .WithDescription("Write a PNG of training images beside their augmented versions (a run's augmenter, or any method).")
-                .WithExample("preview", "--run", "runs/demo/runs/learned-affine/seed-0", "--images", "32", "--out", "preview.png")
+                .WithExample("preview", "--run", "runs/demo/runs/learned-policy/seed-0", "--images", "32", "--out", "preview.png")
                 .WithExample("preview", "--augment", "trivialaugment", "--dataset", "fashion-mnist", "--out", "ta.png");
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Accuracy, per-class accuracy and confusion matrix of a run's classifier; optional test-time augmentation.")
-                .WithExample("eval", "--run", "runs/demo/runs/learned-affine/seed-0")
+                .WithExample("eval", "--run", "runs/demo/runs/learned-policy/seed-0")
                 .WithExample("eval", "--run", "runs/x", "--tta", "8", "--json");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Classify image files (or folders of them) with a run's classifier: a CSV of path, predicted class and every class's probability.")
+                .WithExample("predict", "--run", "runs/parts", "new-images/")
+                .WithExample("predict", "--run", "runs/parts", "a.png", "b.jpg", "--out", "predictions.csv");
             config.AddCommand<ExportCommand>("export")
-                .WithDescription("Write a run's classifier as safetensors (for PyTorch) with its normalization and classes in a JSON file beside it.")
-                .WithExample("export", "--run", "runs/x", "--out", "x.safetensors");
+                .WithDescription("Write a run's classifier as ONNX (for ONNX Runtime) or safetensors (for PyTorch), with its normalization, classes and image size in a JSON file beside it.")
+                .WithExample("export", "--run", "runs/x", "--out", "x.safetensors")
+                .WithExample("export", "--run", "runs/x", "--out", "x.onnx");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one classifier with one augmentation method (fixed, learned by bilevel optimization, or transferred).")
                 .WithExample("train", "--dataset", "fashion-mnist", "--train-size", "1000", "--augment", "none", "--epochs", "30", "--out", "runs/none")

@@ -13,6 +13,7 @@ public sealed class ConsoleObserver : ITrainingObserver
     private readonly bool _quiet;
     private ProgressTask? _task;
     private int _stepsPerEpoch;
+    private int _epochsSeen;
 
     /// <summary>Creates the observer.</summary>
     public ConsoleObserver(bool quiet) => _quiet = quiet;
@@ -51,7 +52,10 @@ public sealed class ConsoleObserver : ITrainingObserver
         if (!_quiet)
         {
             string resumed = completedEpochs > 0 ? $", resuming after epoch {completedEpochs}" : "";
-            Line($"{config.Model} on {config.Dataset}: {trainImages} train / {valImages} val / {testImages} test images, augment {config.Augment}, {config.Epochs} epochs × {stepsPerEpoch} steps{resumed}");
+            string all = config.TrainSize is null ? " (every image)" : "";
+            string init = config.Init is null ? "" : $", from {config.Init}{(config.FreezeEpochs > 0 ? $" (head only for {config.FreezeEpochs} epochs)" : "")}";
+            long steps = (long)config.Epochs * stepsPerEpoch;
+            Line(FormattableString.Invariant($"{config.Model} on {config.Dataset}: {trainImages} train{all} / {valImages} val / {testImages} test images, augment {config.Augment}, {config.Epochs} epochs × {stepsPerEpoch} steps = {steps:N0} SGD steps (batch {config.BatchSize}){init}{resumed}"));
         }
     }
 
@@ -77,7 +81,19 @@ public sealed class ConsoleObserver : ITrainingObserver
             ? " | " + string.Join(" ", stats.Select(s => $"{s.Name} {s.Mean.ToString("F3", CultureInfo.InvariantCulture)}±{s.Std.ToString("F3", CultureInfo.InvariantCulture)}"))
             : "";
         Line($"epoch {m.Epoch}/{config.Epochs}  loss {F(m.TrainLoss)}  train-acc {F(m.TrainAccuracy)}  val-acc {F(m.ValAccuracy)}  test-acc {F(m.TestAccuracy)}  {m.Seconds:F1}s{learned}");
+        // The first epoch of a process includes warm-up (allocation, caches); the second is the honest estimate.
+        if (++_epochsSeen == 2 && m.Epoch < config.Epochs)
+        {
+            Line($"time per epoch {m.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s: about {Duration(m.Seconds * (config.Epochs - m.Epoch))} for the remaining {config.Epochs - m.Epoch} epoch{(config.Epochs - m.Epoch == 1 ? "" : "s")}");
+        }
     }
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        < 90 => $"{seconds.ToString("F0", CultureInfo.InvariantCulture)} s",
+        < 5400 => $"{(seconds / 60).ToString("F0", CultureInfo.InvariantCulture)} min",
+        _ => $"{(seconds / 3600).ToString("F1", CultureInfo.InvariantCulture)} h",
+    };
 
     /// <inheritdoc />
     public void Warning(string message) => Console.Error.WriteLine($"dabo: warning: {message}");

@@ -42,6 +42,7 @@ public static class FlagRanges
         ["eval"] = typeof(EvalCommand.Settings),
         ["preview"] = typeof(PreviewCommand.Settings),
         ["demo"] = typeof(DemoCommand.Settings),
+        ["predict"] = typeof(PredictCommand.Settings),
     };
 
     /// <summary>The range of a long flag name (with dashes), or null when it has none.</summary>

@@ -18,13 +18,13 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
 
         /// <summary>Output file.</summary>
         [CommandOption("-o|--out <FILE>")]
-        [Description("The weights file, FILE.safetensors; FILE.json (normalization, classes, network) is written beside it. Required.")]
+        [Description("The file to write, FILE.safetensors or FILE.onnx; FILE.json (normalization, classes, image size, network) is written beside it. Required.")]
         public string? Out { get; init; }
 
         /// <summary>Export format.</summary>
         [CommandOption("--format <FORMAT>")]
-        [Description("Export format: safetensors (the only one; loadable with safetensors.torch.load_file).")]
-        public string Format { get; init; } = "safetensors";
+        [Description("safetensors (weights for PyTorch's safetensors.torch.load_file) or onnx (the evaluation-mode network with its normalization, for ONNX Runtime: small-cnn, resnet18, resnet20, wrn-D-K). Default: from --out's extension, else safetensors.")]
+        public string? Format { get; init; }
 
         /// <summary>Best model.</summary>
         [CommandOption("--best")]
@@ -42,14 +42,10 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
     {
         var run = settings.Run ?? throw new DaboException("--run: required; pass a directory written by 'dabo train'");
         var output = settings.Out ?? throw new DaboException("--out: required; e.g. --out model.safetensors");
-        if (settings.Format != "safetensors")
-        {
-            throw new DaboException($"--format {settings.Format}: only safetensors is supported");
-        }
-        var result = ModelExport.Export(run, output, settings.Best, settings.CacheDir);
+        var result = ModelExport.Export(run, output, settings.Best, settings.CacheDir, settings.Format);
         var m = result.Metadata;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{result.WeightsFile}: {m.Model}, {result.Keys.Count} tensors ({m.SourceFile} of {m.SourceRun}); {result.MetadataFile}: mean [{string.Join(", ", m.Mean.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}], std [{string.Join(", ", m.Std.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}], {m.ClassNames.Count} classes"));
+            $"{result.WeightsFile}: {m.Model}, {result.Keys.Count} tensors{(m.NormalizationInGraph ? ", normalization in the graph" : "")} ({m.SourceFile} of {m.SourceRun}); {result.MetadataFile}: mean [{string.Join(", ", m.Mean.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}], std [{string.Join(", ", m.Std.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}], {m.ClassNames.Count} classes"));
         return 0;
     }
 }

@@ -13,7 +13,7 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
     public const string ImageSizeHelp = "Resize every image to N×N when the dataset is read (bilinear, antialiased; decoded images are cached per size); needed when an image folder mixes sizes. Default: the stored size.";
 
     /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
-    public const string TrainSizeHelp = "Images drawn (stratified) from the training split, before the validation split; 0 for all (default 1000).";
+    public const string TrainSizeHelp = "Images drawn (stratified) from the training split, before the validation split; 0 for all. Default: all images of a dataset given by path, 1000 of fashion-mnist.";
 
     /// <summary>Help of the flag, shared with <c>preview</c>.</summary>
     public const string ValRatioHelp = "Share of the training images held out for validation, stratified (default 0.2).";
@@ -58,6 +58,16 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
     [CommandOption("-a|--augment <METHOD>")]
     [Description("Augmentation method: " + RegistryHelp.Methods + "; combine fixed ones with '+', a learned one last (standard+learned-affine). Default none.")]
     public string? Augment { get; init; }
+
+    /// <summary>Pretrained weights.</summary>
+    [CommandOption("--init <FILE>")]
+    [Description("Start the classifier from FILE.safetensors (a 'dabo export' of the same --model, or torchvision's resnet18 converted as docs/export.md shows) instead of random weights; a head with another class count is re-initialized. Part of the run's identity.")]
+    public string? Init { get; init; }
+
+    /// <summary>Head-only epochs.</summary>
+    [CommandOption("--freeze-epochs <N>")]
+    [Description("With --init: train only the classifier's head for the first N epochs, the loaded layers frozen (default 0).")]
+    public int? FreezeEpochs { get; init; }
 
     /// <summary>Training subset size.</summary>
     [CommandOption("--train-size <N>")]
@@ -206,7 +216,7 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
 
     /// <summary>Device.</summary>
     [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda.")]
+    [Description("cpu (default) or cuda (untested: no GPU was available; see docs/install.md).")]
     public string? Device { get; init; }
 
     /// <summary>Threads.</summary>
@@ -265,6 +275,12 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
         }
     }
 
+    private static bool ConfigFileNames(string path, string key)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty(key, out _);
+    }
+
     /// <summary>The observers for a run: console progress plus TensorBoard when asked.</summary>
     public ITrainingObserver Observer(ConsoleObserver console) =>
         TensorBoard is null ? console : new CompositeObserver(console, new Dabo.Experiments.TensorBoardObserver(TensorBoard));
@@ -273,15 +289,25 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
     public TrainingConfig ToConfig(TrainingConfig? baseConfig = null)
     {
         var b = baseConfig ?? (Config is null ? Defaults : LoadConfigFile(Config));
+        string dataset = Dataset ?? b.Dataset;
+        // Without the flag (or the config file's key) the default depends on the dataset: never cut down your own images.
+        bool baseNamesTrainSize = baseConfig is not null || (Config is not null && ConfigFileNames(Config, "train_size"));
         var config = b with
         {
-            Dataset = Dataset ?? b.Dataset,
+            Dataset = dataset,
             ImageSize = ImageSize ?? b.ImageSize,
             MaxImagePixels = MaxImagePixels ?? b.MaxImagePixels,
             Model = Model ?? b.Model,
             Augment = Augment ?? b.Augment,
-            TrainSize = TrainSize is null ? b.TrainSize : TrainSize == 0 ? null : TrainSize,
+            TrainSize = TrainSize switch
+            {
+                null => baseNamesTrainSize ? b.TrainSize : TrainingConfig.DefaultTrainSize(dataset),
+                0 => null,
+                _ => TrainSize,
+            },
             ValRatio = ValRatio ?? b.ValRatio,
+            Init = Init ?? b.Init,
+            FreezeEpochs = FreezeEpochs ?? b.FreezeEpochs,
             TrainOnValidation = TrainOnValidation || b.TrainOnValidation,
             Epochs = Epochs ?? b.Epochs,
             BatchSize = BatchSize ?? b.BatchSize,

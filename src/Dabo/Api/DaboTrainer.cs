@@ -1,5 +1,3 @@
-using Dabo.Augmentation.Learned;
-using Dabo.Augmentation.Policies;
 using Dabo.Models;
 using Dabo.Training;
 using TorchSharp;
@@ -66,7 +64,8 @@ public static class DaboTrainer
                     ModelFactory = options.Model is { } factory ? (c, k) => new ModuleClassifier(factory(c, k), c, k) : null,
                 };
                 var summary = trainer.Run(options.Resume, cancellationToken);
-                return Collect(options, config, summary, trainer.Prepared!, new RunDirectory(directory));
+                var run = new RunDirectory(directory);
+                return TrainedClassifier.FromRun(run, config, summary, trainer.Prepared!, options.Model, run.ModelFile);
             }
             finally
             {
@@ -86,38 +85,6 @@ public static class DaboTrainer
     /// <param name="cancellationToken">Stops between steps.</param>
     public static Task<TrainedClassifier> TrainAsync(TrainingOptions options, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Train(options, progress, cancellationToken), cancellationToken);
-
-    // The final model, augmenter and policy, read back from the run directory the trainer wrote.
-    private static TrainedClassifier Collect(TrainingOptions options, TrainingConfig config, RunSummary summary, DataDescription data, RunDirectory run)
-    {
-        int channels = data.ImageShape[0];
-        nn.Module<Tensor, Tensor> module;
-        if (options.Model is { } factory)
-        {
-            var wrapper = new ModuleClassifier(factory(channels, data.ClassNames.Count), channels, data.ClassNames.Count);
-            ClassifierFile.Load(wrapper, run.ModelFile, "train again");
-            module = wrapper.Inner;
-        }
-        else
-        {
-            var model = ModelRegistry.Create(config.Model, channels, data.ClassNames.Count);
-            ClassifierFile.Load(model, run.ModelFile, "train again");
-            module = model;
-        }
-        var learned = MethodPlan.Parse(config.Augment).Spec.Learned;
-        Augmenter? augmenter = null;
-        PolicyDistribution? policy = null;
-        if (learned?.Policy is not null)
-        {
-            policy = PolicyFile.Read(run.PolicyFile).Policy;
-        }
-        else if (learned is not null)
-        {
-            augmenter = LearnedAugmentation.LoadAugmenter(learned.TransferDirectory is { } dir ? new RunDirectory(dir) : run, channels, (config.Seed * 7919L) + 4);
-            augmenter.eval();
-        }
-        return new TrainedClassifier(module, options.Model is not null, config, summary, data.Mean, data.Std, data.ClassNames, data.ImageShape, augmenter, policy);
-    }
 
     private sealed class ProgressObserver(IProgress<EpochMetrics> progress) : ITrainingObserver
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
+using Dabo.Data;
 using Dabo.IO;
 using Dabo.Models;
 using Dabo.Training;
@@ -77,11 +78,49 @@ public sealed class TrainedClassifier : IDisposable
     /// <summary>Predicted labels <c>[N]</c> (int64) of uint8 images <c>[N, C, H, W]</c>.</summary>
     public Tensor Predict(Tensor images)
     {
+        using var probabilities = Probabilities(images);
+        return probabilities.argmax(1);
+    }
+
+    /// <summary>Class probabilities <c>[N, classes]</c> (float32, softmax of the logits) of uint8 images <c>[N, C, H, W]</c>.</summary>
+    public Tensor Probabilities(Tensor images)
+    {
         ArgumentNullException.ThrowIfNull(images);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var unit = images.to_type(ScalarType.Float32).div(255f);
-        return Module.call(Normalize(unit)).argmax(1).MoveToOuterDisposeScope();
+        return nn.functional.softmax(Module.call(Normalize(unit)), 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Classifies image files: each file, or every image in a folder (recursively), is decoded as the run's channels
+    /// and resized to its image size where it differs (as <c>--image-size</c> does), normalized like the training images.
+    /// </summary>
+    /// <param name="paths">Image files or folders.</param>
+    /// <param name="batchSize">Images decoded and classified at once.</param>
+    /// <returns>One prediction per image, in the order of <see cref="ImageFiles.Expand"/>.</returns>
+    /// <exception cref="DaboException">A missing path, or files that are not images (all named in one line).</exception>
+    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, int batchSize = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var files = ImageFiles.Expand(paths);
+        var predictions = new List<ImagePrediction>(files.Count);
+        Module.eval();
+        for (int start = 0; start < files.Count; start += batchSize)
+        {
+            var chunk = files.Skip(start).Take(batchSize).ToList();
+            using var images = ImageFiles.Read(chunk, ImageShape[0], ImageShape[1], ImageShape[2]);
+            using var probabilities = Probabilities(images);
+            var p = probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
+            int k = ClassNames.Count;
+            for (int i = 0; i < chunk.Count; i++)
+            {
+                double[] row = p[(i * k)..((i + 1) * k)];
+                int label = Array.IndexOf(row, row.Max());
+                predictions.Add(new ImagePrediction(chunk[i], label, ClassNames[label], row));
+            }
+        }
+        return predictions;
     }
 
     /// <summary>The learned policy's most likely operations per slot (name, probability), most likely first; empty without a policy.</summary>
@@ -136,15 +175,22 @@ public sealed class TrainedClassifier : IDisposable
         });
     }
 
-    /// <summary>Reads a file written by <see cref="Save"/>.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>
+    /// Reads a file written by <see cref="Save"/>, or the run directory of <c>dabo train</c> (or of a library run with an
+    /// <see cref="TrainingOptions.OutputDirectory"/>): then as <see cref="LoadRun"/> with its final model.
+    /// </summary>
+    /// <param name="path">The file, or a run directory.</param>
     /// <param name="model">The factory the classifier was trained with, when it was a custom module.</param>
     /// <exception cref="DaboException">A missing or damaged file, or a custom module without its factory.</exception>
     public static TrainedClassifier Load(string path, ModuleFactory? model = null)
     {
+        if (Directory.Exists(path))
+        {
+            return LoadRun(path, model: model);
+        }
         if (!File.Exists(path))
         {
-            throw new DaboException($"{path}: no such file; pass a file written by TrainedClassifier.Save");
+            throw new DaboException($"{path}: no such file; pass a file written by TrainedClassifier.Save or a run directory");
         }
         TorchRuntime.EnsureLoaded();
         return ChecksummedFile.Read(path, "trained classifier", Remedy, r =>
@@ -187,6 +233,66 @@ public sealed class TrainedClassifier : IDisposable
             }
             return new TrainedClassifier(module, header.Custom, config, summary, header.Mean, header.Std, header.ClassNames, header.ImageShape, augmenter, policy);
         });
+    }
+
+    /// <summary>
+    /// Loads a finished run directory: its <c>model.bin</c> (or <c>best_model.bin</c>), the normalization, classes and
+    /// image shape of its <c>data.json</c> (recomputed from its dataset for runs older than that file), and its learned
+    /// augmenter or policy.
+    /// </summary>
+    /// <param name="runDirectory">A run written by <c>dabo train</c> or <see cref="DaboTrainer"/>.</param>
+    /// <param name="best">Load the best-validation model instead of the final one.</param>
+    /// <param name="model">The factory the classifier was trained with, when it was a custom module.</param>
+    /// <param name="cacheDirectory">Decoded-image cache, used only for a run without <c>data.json</c>.</param>
+    /// <exception cref="DaboException">Not a run, an unfinished run, or a damaged file (one line).</exception>
+    public static TrainedClassifier LoadRun(string runDirectory, bool best = false, ModuleFactory? model = null, string? cacheDirectory = null)
+    {
+        var run = new RunDirectory(runDirectory);
+        var config = run.LoadConfig();
+        string modelFile = best ? run.BestModelFile : run.ModelFile;
+        var summary = run.LoadSummary();
+        if (summary is null || !File.Exists(modelFile))
+        {
+            throw new DaboException($"{(summary is null ? run.SummaryFile : modelFile)}: not found; the run has not finished (resume it with 'dabo train ... --resume')");
+        }
+        TorchRuntime.Initialize();
+        var data = RunDataFile.Read(run, config, cacheDirectory);
+        return FromRun(run, config, summary, data, model, modelFile);
+    }
+
+    // The model, augmenter and policy of a run directory.
+    internal static TrainedClassifier FromRun(RunDirectory run, TrainingConfig config, RunSummary summary, DataDescription data, ModuleFactory? factory, string modelFile)
+    {
+        int channels = data.ImageShape[0];
+        const string Remedy = "train the run again to rewrite it";
+        nn.Module<Tensor, Tensor> module;
+        if (factory is not null)
+        {
+            var wrapper = new ModuleClassifier(factory(channels, data.ClassNames.Count), channels, data.ClassNames.Count);
+            ClassifierFile.Load(wrapper, modelFile, Remedy);
+            module = wrapper.Inner;
+        }
+        else
+        {
+            var classifier = ModelRegistry.Create(config.Model, channels, data.ClassNames.Count);
+            ClassifierFile.Load(classifier, modelFile, Remedy);
+            module = classifier;
+        }
+        var learned = MethodPlan.Parse(config.Augment).Spec.Learned;
+        Augmenter? augmenter = null;
+        PolicyDistribution? policy = null;
+        if (learned?.Policy is not null)
+        {
+            policy = PolicyFile.Read(run.PolicyFile).Policy;
+        }
+        else if (learned is not null)
+        {
+            // A transfer run trains with another run's augmenter, which it does not copy.
+            var source = learned.TransferDirectory is { } dir ? new RunDirectory(dir) : run;
+            augmenter = LearnedAugmentation.LoadAugmenter(source, channels, (config.Seed * 7919L) + 4);
+            augmenter.eval();
+        }
+        return new TrainedClassifier(module, factory is not null, config, summary, data.Mean, data.Std, data.ClassNames, data.ImageShape, augmenter, policy);
     }
 
     /// <inheritdoc />

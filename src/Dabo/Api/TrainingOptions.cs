@@ -50,6 +50,16 @@ public sealed record TrainingOptions
     /// <summary>Step-level progress, warnings and more (optional; epoch progress also goes to the <c>progress</c> argument).</summary>
     public ITrainingObserver? Observer { get; init; }
 
-    /// <summary>The configuration the run uses: <see cref="Config"/> with <see cref="Method"/> applied.</summary>
-    public TrainingConfig EffectiveConfig => Method is null ? Config : Config with { Augment = Method.ToString() };
+    /// <summary>
+    /// A safetensors file to start the classifier from (Dabo's <c>export</c> or torchvision's <c>resnet18</c> names); null keeps
+    /// <see cref="TrainingConfig.Init"/>. With <see cref="TrainingConfig.FreezeEpochs"/> only the head trains at first.
+    /// </summary>
+    public string? InitWeights { get; init; }
+
+    /// <summary>The configuration the run uses: <see cref="Config"/> with <see cref="Method"/> and <see cref="InitWeights"/> applied.</summary>
+    public TrainingConfig EffectiveConfig => Config with
+    {
+        Augment = Method is null ? Config.Augment : Method.ToString(),
+        Init = InitWeights ?? Config.Init,
+    };
 }

@@ -9,10 +9,13 @@ public static class DatasetLoader
     /// <summary>Where the <c>fashion-mnist</c> name resolves (Debian's <c>dataset-fashion-mnist</c>).</summary>
     public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>The name of the built-in dataset (<see cref="FashionMnistDirectory"/>).</summary>
+    public const string FashionMnistName = "fashion-mnist";
+
     /// <summary>Resolves a dataset name to a path; other strings are returned unchanged.</summary>
     public static string Resolve(string pathOrName) => pathOrName switch
     {
-        "fashion-mnist" => FashionMnistDirectory,
+        FashionMnistName => FashionMnistDirectory,
         _ => pathOrName,
     };
 
@@ -66,7 +69,7 @@ public static class DatasetLoader
             }
             throw new DaboException($"{path}: archive holds neither CIFAR binary batches nor train/<class>/* image folders; check its layout (tar -tzf)");
         }
-        if (pathOrName == "fashion-mnist")
+        if (pathOrName == FashionMnistName)
         {
             throw new DaboException($"fashion-mnist: not found at {FashionMnistDirectory}; install it with 'apt-get install dataset-fashion-mnist' (scripts/setup.sh does) or pass --dataset PATH");
         }

@@ -13,7 +13,8 @@ namespace Dabo.Data;
 /// </summary>
 public static class ImageFolderReader
 {
-    private static readonly HashSet<string> ImageExtensions =
+    /// <summary>File extensions read as images (case-insensitive).</summary>
+    internal static readonly HashSet<string> ImageExtensions =
         new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif" };
 
     private static readonly Lock ImagerLock = new();

@@ -13,17 +13,25 @@ public static class ImageResize
     /// A new uint8 tensor of <paramref name="images"/> (<c>[C, H, W]</c> or <c>[N, C, H, W]</c>, uint8)
     /// resized to <paramref name="size"/>×<paramref name="size"/>, rounded to the nearest level.
     /// </summary>
-    public static Tensor Square(Tensor images, int size)
+    public static Tensor Square(Tensor images, int size) => To(images, size, size);
+
+    /// <summary>
+    /// A new uint8 tensor of <paramref name="images"/> (<c>[C, H, W]</c> or <c>[N, C, H, W]</c>, uint8) resized to
+    /// <paramref name="height"/>×<paramref name="width"/> the same way as <see cref="Square(Tensor, int)"/>.
+    /// </summary>
+    public static Tensor To(Tensor images, int height, int width)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        if (images.shape[^2] == size && images.shape[^1] == size)
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        if (images.shape[^2] == height && images.shape[^1] == width)
         {
             return images.clone();
         }
         using var scope = NewDisposeScope();
         var batch = images.dim() == 3 ? images.unsqueeze(0) : images;
         var unit = batch.to_type(ScalarType.Float32);
-        var resized = torchvision.transforms.functional.resize(unit, size, size, InterpolationMode.Bilinear, null, antialias: true);
+        var resized = torchvision.transforms.functional.resize(unit, height, width, InterpolationMode.Bilinear, null, antialias: true);
         var bytes = resized.round_().clamp_(0, 255).to_type(ScalarType.Byte);
         var result = images.dim() == 3 ? bytes.squeeze(0) : bytes;
         return result.contiguous().MoveToOuterDisposeScope();

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dabo.Data;
 using Dabo.IO;
 using Dabo.Models;
 using Dabo.Training;
+using Google.Protobuf;
 using TorchSharp;
 using TorchSharp.PyBridge;
 
@@ -25,6 +25,7 @@ namespace Dabo.Experiments;
 /// <param name="Weights">File name of the weights (safetensors, float32).</param>
 /// <param name="SourceRun">Run directory the weights come from (null when exported from memory).</param>
 /// <param name="SourceFile">Dabo weight file exported (e.g. <c>model.bin</c>), or null.</param>
+/// <param name="NormalizationInGraph">True for ONNX: the graph subtracts <paramref name="Mean"/> and divides by <paramref name="Std"/> itself.</param>
 public sealed record ExportMetadata(
     string Format,
     string Model,
@@ -37,13 +38,14 @@ public sealed record ExportMetadata(
     string Input,
     string Weights,
     string? SourceRun,
-    string? SourceFile);
+    string? SourceFile,
+    bool NormalizationInGraph = false);
 
 /// <summary>The files <see cref="ModelExport.Export"/> wrote.</summary>
-/// <param name="WeightsFile">The safetensors file.</param>
+/// <param name="WeightsFile">The safetensors or ONNX file.</param>
 /// <param name="MetadataFile">The JSON beside it (<see cref="ExportMetadata"/>).</param>
 /// <param name="Metadata">What the JSON holds.</param>
-/// <param name="Keys">The state dict's keys, in the file's order.</param>
+/// <param name="Keys">The state dict's keys, in the file's order (for ONNX: the graph's initializers).</param>
 public sealed record ModelExportResult(string WeightsFile, string MetadataFile, ExportMetadata Metadata, IReadOnlyList<string> Keys);
 
 /// <summary>
@@ -61,6 +63,12 @@ public static class ModelExport
     /// <summary>The input the exported networks expect.</summary>
     public const string InputDescription = "float32 [N, C, H, W], pixels scaled to [0, 1], then (x - mean[c]) / std[c] per channel; the output is [N, classes] logits";
 
+    /// <summary>The input of an exported ONNX graph.</summary>
+    public const string OnnxInputDescription = "input 'image': float32 [N, C, H, W], pixels scaled to [0, 1] (the graph normalizes with mean and std itself); outputs 'logits' and 'probabilities' (softmax), [N, classes]";
+
+    /// <summary>The formats <c>dabo export --format</c> writes, by name; the file's extension is the name.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["safetensors", "onnx"];
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -77,13 +85,15 @@ public static class ModelExport
     /// and the normalization of its own training images, and writes <paramref name="outFile"/> and its JSON.
     /// </summary>
     /// <param name="runDirectory">A finished run.</param>
-    /// <param name="outFile">The safetensors file to write (must end in <c>.safetensors</c>).</param>
+    /// <param name="outFile">The file to write: <c>FILE.safetensors</c>, or <c>FILE.onnx</c> for ONNX.</param>
     /// <param name="best">Export the best-validation weights instead of the final ones.</param>
     /// <param name="cacheDirectory">Decoded-image cache (null: the default).</param>
+    /// <param name="format"><c>safetensors</c> or <c>onnx</c>; null takes it from <paramref name="outFile"/>'s extension.</param>
     /// <exception cref="DaboException">An unfinished run, a damaged file, or a bad output name.</exception>
-    public static ModelExportResult Export(string runDirectory, string outFile, bool best = false, string? cacheDirectory = null)
+    public static ModelExportResult Export(string runDirectory, string outFile, bool best = false, string? cacheDirectory = null, string? format = null)
     {
-        CheckOutput(outFile);
+        format = FormatOf(outFile, format);
+        CheckOutput(outFile, format);
         var run = new RunDirectory(runDirectory);
         var config = run.LoadConfig();
         string modelFile = best ? run.BestModelFile : run.ModelFile;
@@ -93,13 +103,14 @@ public static class ModelExport
         }
         TorchRuntime.Initialize();
         // The normalization is that of the run's own training images, as in training and in eval.
-        using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
-        using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
-        using var model = ModelRegistry.Create(config.Model, data.Channels, data.ClassNames.Count);
+        var data = RunDataFile.Read(run, config, cacheDirectory);
+        int channels = data.ImageShape[0];
+        using var model = ModelRegistry.Create(config.Model, channels, data.ClassNames.Count);
         ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
-        var metadata = new ExportMetadata(Format, config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames,
-            data.Mean, [.. data.Std.Select(s => Math.Max(s, 1e-6))], InputDescription, Path.GetFileName(outFile), run.Path, Path.GetFileName(modelFile));
-        return Write(model, outFile, metadata);
+        bool onnx = format == "onnx";
+        var metadata = new ExportMetadata(Format, config.Model, channels, data.ImageShape[1], data.ImageShape[2], data.ClassNames,
+            data.Mean, [.. data.Std.Select(s => Math.Max(s, 1e-6))], onnx ? OnnxInputDescription : InputDescription, Path.GetFileName(outFile), run.Path, Path.GetFileName(modelFile), onnx);
+        return onnx ? WriteOnnx(model, outFile, metadata) : Write(model, outFile, metadata);
     }
 
     /// <summary>Writes <paramref name="model"/>'s weights to <paramref name="outFile"/> with PyBridge and <paramref name="metadata"/> beside it.</summary>
@@ -110,32 +121,71 @@ public static class ModelExport
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(metadata);
-        CheckOutput(outFile);
+        CheckOutput(outFile, "safetensors");
+        CheckNormalization(model, metadata);
+        var keys = model.state_dict().Keys.ToList();
+        WriteWeights(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
+        return new ModelExportResult(outFile, WriteMetadata(outFile, metadata with { NormalizationInGraph = false }), metadata, keys);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/>'s evaluation-mode forward as an ONNX graph (opset 13: BatchNorm as
+    /// BatchNormalization nodes with the running statistics, the normalization as Sub/Div nodes at the input,
+    /// outputs <c>logits</c> and <c>probabilities</c>) and <paramref name="metadata"/> beside it.
+    /// </summary>
+    /// <param name="model">small-cnn, resnet18, resnet20 or wrn-D-K (any device).</param>
+    /// <param name="outFile">The ONNX file (must end in <c>.onnx</c>).</param>
+    /// <param name="metadata">What goes into the JSON file; its mean and std go into the graph.</param>
+    /// <exception cref="DaboException">A network without an ONNX form, or a bad output name.</exception>
+    public static ModelExportResult WriteOnnx(Classifier model, string outFile, ExportMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(metadata);
+        CheckOutput(outFile, "onnx");
+        CheckNormalization(model, metadata);
+        var proto = OnnxGraph.Build(model, metadata.ImageHeight, metadata.ImageWidth, metadata.Mean, metadata.Std, OnnxInputDescription);
+        WriteWeights(outFile, proto.WriteTo);
+        var written = metadata with { Input = OnnxInputDescription, NormalizationInGraph = true };
+        return new ModelExportResult(outFile, WriteMetadata(outFile, written), written, [.. proto.Graph.Initializer.Select(i => i.Name)]);
+    }
+
+    private static void CheckNormalization(Classifier model, ExportMetadata metadata)
+    {
         if (metadata.Mean.Count != model.InputChannels || metadata.Std.Count != model.InputChannels)
         {
             throw new ArgumentException($"the normalization has {metadata.Mean.Count} means and {metadata.Std.Count} stds for {model.InputChannels} channel(s)", nameof(metadata));
         }
-        var keys = model.state_dict().Keys.ToList();
-        string metadataFile = MetadataFileOf(outFile);
+    }
+
+    private static void WriteWeights(string outFile, Action<Stream> write)
+    {
         try
         {
-            AtomicFile.Write(outFile, stream => model.save_safetensors(stream, leaveOpen: true));
-            try
-            {
-                AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Weights without their normalization are unusable: none rather than half an export.
-                File.Delete(outFile);
-                throw;
-            }
+            AtomicFile.Write(outFile, write);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw OutputPaths.Error("--out", outFile, e);
         }
-        return new ModelExportResult(outFile, metadataFile, metadata, keys);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="metadata"/> beside <paramref name="outFile"/>; when that fails the weights just
+    /// written are deleted (weights without their normalization are unusable: none rather than half an export).
+    /// </summary>
+    private static string WriteMetadata(string outFile, ExportMetadata metadata)
+    {
+        string metadataFile = MetadataFileOf(outFile);
+        try
+        {
+            AtomicFile.WriteAllText(metadataFile, JsonSerializer.Serialize(metadata with { Weights = Path.GetFileName(outFile) }, Json) + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(outFile);
+            throw OutputPaths.Error("--out", outFile, e);
+        }
+        return metadataFile;
     }
 
     /// <summary>Loads an exported file into <paramref name="model"/> (strict: every key, every shape) through PyBridge.</summary>
@@ -182,15 +232,26 @@ public static class ModelExport
         }
     }
 
-    private static void CheckOutput(string outFile)
+    // The format asked for, or the one the file's extension names.
+    private static string FormatOf(string outFile, string? format)
     {
-        if (string.IsNullOrEmpty(outFile) || !outFile.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        if (format is not null)
         {
-            throw new DaboException($"--out {outFile}: name the file FILE.safetensors (FILE.json is written beside it)");
+            return Formats.Contains(format) ? format : throw new DaboException($"--format {format}: unknown; use {string.Join(" or ", Formats)}");
+        }
+        string extension = Path.GetExtension(outFile ?? "").TrimStart('.').ToLowerInvariant();
+        return Formats.Contains(extension) ? extension : "safetensors";
+    }
+
+    private static void CheckOutput(string outFile, string format)
+    {
+        if (string.IsNullOrEmpty(outFile) || !outFile.EndsWith("." + format, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DaboException($"--out {outFile}: name the file FILE.{format} for --format {format} (FILE.json is written beside it)");
         }
         if (Directory.Exists(outFile))
         {
-            throw new DaboException($"--out {outFile}: is a directory; pass a file name ending in .safetensors");
+            throw new DaboException($"--out {outFile}: is a directory; pass a file name ending in .{format}");
         }
         string metadataFile = MetadataFileOf(outFile);
         if (Directory.Exists(metadataFile))

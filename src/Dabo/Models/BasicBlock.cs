@@ -34,4 +34,12 @@ internal sealed class BasicBlock
         var skip = _shortcut is var (conv, bn) ? bn.Apply(conv.Apply(x, w), w, mode) : x;
         return nn.functional.relu(y + skip);
     }
+
+    public string Emit(OnnxGraph g, string x)
+    {
+        var y = g.Relu(_bn1.Emit(g, _conv1.Emit(g, x)));
+        y = _bn2.Emit(g, _conv2.Emit(g, y));
+        var skip = _shortcut is var (conv, bn) ? bn.Emit(g, conv.Emit(g, x)) : x;
+        return g.Relu(g.Add(y, skip));
+    }
 }

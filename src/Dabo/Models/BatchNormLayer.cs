@@ -44,6 +44,9 @@ internal sealed class BatchNormLayer(nn.Module owner, string name, int index)
         }
     }
 
+    /// <summary>The evaluation-mode BatchNorm as an ONNX node.</summary>
+    public string Emit(OnnxGraph graph, string x) => graph.BatchNorm(x, index, RunningMeanName, RunningVarName, Epsilon);
+
     private Tensor Buffer(string bufferName) =>
         owner.get_buffer(bufferName) ?? throw new InvalidOperationException($"buffer {bufferName} is missing from the module");
 }

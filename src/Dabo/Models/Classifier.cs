@@ -185,6 +185,13 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     /// <returns>Logits <c>[N, ClassCount]</c>.</returns>
     protected abstract Tensor ForwardCore(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode);
 
+    /// <summary>
+    /// Adds the evaluation-mode forward to an ONNX graph and returns the name of the logits; <paramref name="input"/>
+    /// names the normalized images. Networks without an ONNX form refuse with one line.
+    /// </summary>
+    internal virtual string EmitOnnx(OnnxGraph graph, string input) =>
+        throw new DaboException($"{Name}: no ONNX export for this network; export small-cnn, resnet18, resnet20 or wrn-D-K runs, or use --format safetensors");
+
     /// <summary>Adds a bias-free convolution (a BatchNorm follows it), Kaiming-normal (fan_out, ReLU).</summary>
     internal ConvLayer Conv(string name, int inChannels, int outChannels, int kernel, int stride = 1)
     {

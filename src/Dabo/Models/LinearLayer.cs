@@ -7,4 +7,6 @@ internal sealed class LinearLayer(int index)
 {
     public Tensor Apply(Tensor x, IReadOnlyList<Tensor> weights) =>
         nn.functional.linear(x, weights[index], weights[index + 1]);
+
+    public string Emit(OnnxGraph graph, string x) => graph.Linear(x, index);
 }

@@ -33,4 +33,12 @@ internal sealed class PreActBlock
         y = _conv2.Apply(nn.functional.relu(_bn2.Apply(y, w, mode)), w);
         return y + (_shortcut is null ? x : _shortcut.Apply(a, w));
     }
+
+    public string Emit(OnnxGraph g, string x)
+    {
+        var a = g.Relu(_bn1.Emit(g, x));
+        var y = _conv1.Emit(g, a);
+        y = _conv2.Emit(g, g.Relu(_bn2.Emit(g, y)));
+        return g.Add(y, _shortcut is null ? x : _shortcut.Emit(g, a));
+    }
 }

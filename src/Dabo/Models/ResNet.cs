@@ -54,4 +54,15 @@ public abstract class ResNet : Classifier
         }
         return _head.Apply(nn.functional.adaptive_avg_pool2d(y, 1).flatten(1), weights);
     }
+
+    /// <inheritdoc/>
+    internal override string EmitOnnx(OnnxGraph graph, string input)
+    {
+        var y = graph.Relu(_stemBn.Emit(graph, _stemConv.Emit(graph, input)));
+        foreach (var block in _blocks)
+        {
+            y = block.Emit(graph, y);
+        }
+        return _head.Emit(graph, graph.GlobalAveragePoolFlatten(y));
+    }
 }

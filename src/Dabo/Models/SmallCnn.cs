@@ -50,4 +50,19 @@ public sealed class SmallCnn : Classifier
         }
         return _head.Apply(nn.functional.adaptive_avg_pool2d(y, 1).flatten(1), weights);
     }
+
+    /// <inheritdoc/>
+    internal override string EmitOnnx(OnnxGraph graph, string input)
+    {
+        var y = input;
+        for (int i = 0; i < _convs.Length; i++)
+        {
+            y = graph.Relu(_bns[i].Emit(graph, _convs[i].Emit(graph, y)));
+            if (i < _convs.Length - 1)
+            {
+                y = graph.MaxPool(y, 2);
+            }
+        }
+        return _head.Emit(graph, graph.GlobalAveragePoolFlatten(y));
+    }
 }

@@ -118,4 +118,16 @@ public sealed class WideResNet : Classifier
         y = nn.functional.relu(_finalBn.Apply(y, weights, mode));
         return _head.Apply(nn.functional.adaptive_avg_pool2d(y, 1).flatten(1), weights);
     }
+
+    /// <inheritdoc/>
+    internal override string EmitOnnx(OnnxGraph graph, string input)
+    {
+        var y = _stem.Emit(graph, input);
+        foreach (var block in _blocks)
+        {
+            y = block.Emit(graph, y);
+        }
+        y = graph.Relu(_finalBn.Emit(graph, y));
+        return _head.Emit(graph, graph.GlobalAveragePoolFlatten(y));
+    }
 }

@@ -187,6 +187,12 @@ public sealed class RunDirectory
     /// </summary>
     public static long EstimatedBytes(double parameters) => (long)Math.Min(long.MaxValue / 2, (parameters * 4 * 6) + (1 << 20));
 
+    /// <summary>
+    /// <c>data.json</c>: the input the classifier expects (normalization, classes, image shape), written when training
+    /// starts.
+    /// </summary>
+    public string DataFile => File("data.json");
+
     /// <summary>Reads <c>config.json</c>.</summary>
     public TrainingConfig LoadConfig()
     {

@@ -35,11 +35,18 @@ public sealed class SgdMomentum : IDisposable
     /// <summary>The momentum buffers, one per parameter, in parameter order.</summary>
     public Tensor[] Buffers { get; }
 
+    /// <summary>Parameters left untouched by <see cref="Step(IReadOnlyList{Tensor}, double)"/> (no update, no decay, momentum kept), by index; null: none.</summary>
+    public IReadOnlyList<bool>? Frozen { get; set; }
+
     /// <summary>Applies one update with the given gradients (one per parameter) and learning rate.</summary>
     public void Step(IReadOnlyList<Tensor> gradients, double lr)
     {
         for (int i = 0; i < _parameters.Count; i++)
         {
+            if (Frozen is { } frozen && frozen[i])
+            {
+                continue;
+            }
             Rule.StepInPlace(_parameters[i], Buffers[i], gradients[i], lr);
         }
     }

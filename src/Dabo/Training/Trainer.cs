@@ -99,6 +99,19 @@ public sealed class Trainer
 
         torch.manual_seed(_config.Seed);
         using var model = CreateModel(data.Channels, data.ClassNames.Count);
+        if (_config.Init is not null && !hasCheckpoint)
+        {
+            foreach (var note in PretrainedWeights.Load(model, _config.Init))
+            {
+                _observer.Warning(note);
+            }
+        }
+        // While the head trains alone, every other parameter is frozen (BatchNorm's running statistics still adapt).
+        bool[] frozenWhileHeadTrains = [.. model.named_parameters().Select(p => !p.name.StartsWith(PretrainedWeights.HeadPrefix, StringComparison.Ordinal))];
+        if (_config.FreezeEpochs > 0 && frozenWhileHeadTrains.All(f => f))
+        {
+            throw new DaboException($"--freeze-epochs {_config.FreezeEpochs}: the classifier has no '{PretrainedWeights.HeadPrefix}*' layer to train alone (a custom module?); drop --freeze-epochs");
+        }
         model.to(device);
         model.train();
         using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
@@ -118,6 +131,11 @@ public sealed class Trainer
         using var claim = HeldClaim is null ? _run.Claim() : null;
         hasCheckpoint = _run.Check(_config, resume);
         _run.Create(_config);
+        if (!hasCheckpoint)
+        {
+            // A resumed run keeps the file it has (or recomputes it when read): a refused resume changes nothing.
+            RunDataFile.Write(_run, Prepared);
+        }
 
         var schedule = new LearningRateSchedule(_config.Schedule, _config.Lr,
             (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));
@@ -138,6 +156,7 @@ public sealed class Trainer
         using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)
         {
+            optimizer.Frozen = epoch <= _config.FreezeEpochs ? frozenWhileHeadTrains : null;
             var watch = Stopwatch.StartNew();
             double lossSum = 0;
             long correct = 0;

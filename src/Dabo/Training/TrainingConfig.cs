@@ -29,8 +29,20 @@ public sealed record TrainingConfig
     /// <summary>Augmentation method, e.g. <c>none</c>, <c>standard+trivialaugment</c>, <c>learned-affine</c>.</summary>
     public string Augment { get; init; } = "none";
 
-    /// <summary>Training images drawn (stratified) from the official training split; null for all.</summary>
+    /// <summary>
+    /// Training images drawn (stratified) from the official training split; null for all. The library's default is 1,000;
+    /// the command line starts from <see cref="DefaultTrainSize"/> instead, which keeps every image of a dataset given by path.
+    /// </summary>
     public int? TrainSize { get; init; } = 1000;
+
+    /// <summary>
+    /// The training-subset size when none is given on the command line: 1,000 images for the built-in <c>fashion-mnist</c>
+    /// (the quick demonstration the defaults are tuned for), every image (null) of a dataset given by path: your own images
+    /// are never silently cut down.
+    /// </summary>
+    /// <param name="dataset">The dataset's path or name.</param>
+    public static int? DefaultTrainSize(string dataset) =>
+        string.Equals(dataset, Data.DatasetLoader.FashionMnistName, StringComparison.Ordinal) ? 1000 : null;
 
     /// <summary>Share of the training images held out for validation (stratified).</summary>
     public double ValRatio { get; init; } = 0.2;
@@ -43,6 +55,15 @@ public sealed record TrainingConfig
 
     /// <summary>Epochs over the training images.</summary>
     public int Epochs { get; init; } = 30;
+
+    /// <summary>
+    /// Safetensors file whose weights start the classifier instead of a random initialization (Dabo's <c>export</c>, or
+    /// torchvision's <c>resnet18</c> names; see <see cref="PretrainedWeights"/>); null: random. Part of the run's identity.
+    /// </summary>
+    public string? Init { get; init; }
+
+    /// <summary>Epochs at the start during which only the classifier's head trains (needs <see cref="Init"/>; the rest keeps its loaded weights).</summary>
+    public int FreezeEpochs { get; init; }
 
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
@@ -153,6 +174,7 @@ public sealed record TrainingConfig
         new("--val-ratio", 0, 1, MaxExclusive: true, Hint: "e.g. 0.2"),
         NumericRange.Whole("--epochs", 1, 100_000, "e.g. 30"),
         NumericRange.Whole("--batch-size", 1, 65_536, "e.g. 32"),
+        NumericRange.Whole("--freeze-epochs", 0, 100_000, "e.g. 5, at most --epochs"),
         new("--lr", 0, MaxLearningRate, MinExclusive: true, Hint: "e.g. 0.05"),
         new("--momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
         new("--weight-decay", 0, 1, Hint: "e.g. 5e-4"),
@@ -186,6 +208,7 @@ public sealed record TrainingConfig
         yield return ("--val-ratio", ValRatio);
         yield return ("--epochs", Epochs);
         yield return ("--batch-size", BatchSize);
+        yield return ("--freeze-epochs", FreezeEpochs);
         yield return ("--lr", Lr);
         yield return ("--momentum", Momentum);
         yield return ("--weight-decay", WeightDecay);
@@ -215,6 +238,18 @@ public sealed record TrainingConfig
         if (TrainSize == 0)
         {
             throw new DaboException("--train-size 0: no training images; pass a positive number, or omit it (0 on the command line means all images)");
+        }
+        if (FreezeEpochs > 0 && Init is null)
+        {
+            throw new DaboException($"--freeze-epochs {FreezeEpochs}: needs --init FILE (only loaded weights are worth keeping frozen)");
+        }
+        if (FreezeEpochs > Epochs)
+        {
+            throw new DaboException($"--freeze-epochs {FreezeEpochs}: must be at most --epochs ({Epochs})");
+        }
+        if (Init is { Length: 0 })
+        {
+            throw new DaboException("--init: empty; pass a .safetensors file");
         }
         if (WarmupEpochs >= Epochs)
         {

@@ -22,6 +22,7 @@ public class HelpTests
         { "eval", typeof(EvalCommand.Settings) },
         { "preview", typeof(PreviewCommand.Settings) },
         { "export", typeof(ExportCommand.Settings) },
+        { "predict", typeof(PredictCommand.Settings) },
         { "demo", typeof(DemoCommand.Settings) },
     };
 
