@@ -55,6 +55,11 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
         [Description("Print the run list in run order, what is finished, and the estimated cost; train nothing.")]
         public bool Plan { get; init; }
 
+        /// <summary>Write the report only.</summary>
+        [CommandOption("--report")]
+        [Description("Write results.md, results.json and report.html from the runs finished so far (unfinished cells marked incomplete); train nothing.")]
+        public bool Report { get; init; }
+
         /// <summary>Threads.</summary>
         [CommandOption("--threads <T>")]
         [Description("CPU threads per job (default: the cores divided among the jobs).")]
@@ -145,6 +150,11 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
             Console.Write(PlanText(plan, jobs));
             return 0;
         }
+        if (settings.Report)
+        {
+            WriteReport(plan, output);
+            return 0;
+        }
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {
@@ -170,6 +180,7 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
             var outcome = runner.Run(new ConsoleObserver(settings.Quiet), waitForOthers: true, cancel.Token);
             workers.ReportFailures();
             Console.WriteLine($"every run of the suite is finished ({plan.Runs().Count} runs; this process trained {outcome.Trained})");
+            WriteReport(plan, output);
             return 0;
         }
         catch (OperationCanceledException)
@@ -177,6 +188,17 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
             Console.Error.WriteLine("dabo: interrupted; run the same command again to continue (finished runs are reused)");
             return 130;
         }
+    }
+
+    // results.md, results.json and report.html; the user protocol's table on the console.
+    private static void WriteReport(SuitePlan plan, string output)
+    {
+        var results = SuiteResults.Collect(plan, CommandLine.Current("suite"));
+        SuiteReport.Write(results, plan, output);
+        Dabo.Experiments.Reporting.SuiteHtmlReport.Write(results, plan, output);
+        Console.WriteLine($"user protocol ({results.RunsFinished} of {results.RunsPlanned} runs finished):");
+        Console.Write(SuiteReport.Table(results, SuiteProtocol.User));
+        Console.WriteLine($"wrote {Path.Combine(output, SuiteReport.MarkdownFile)}, {SuiteReport.JsonFile} and report.html");
     }
 
     /// <summary>The run list in run order with each run's state, the counts per phase and the estimated cost.</summary>
