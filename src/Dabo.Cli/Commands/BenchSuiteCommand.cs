@@ -17,7 +17,7 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
     {
         /// <summary>Quick mode.</summary>
         [CommandOption("--quick")]
-        [Description("One seed, the short schedule, two datasets (fashion-mnist, pbc-blood): a subset of the full suite's runs, in the same directory layout, so the full suite reuses them.")]
+        [Description("One seed, the short schedule, two datasets (fashion-mnist, pbc-blood), the user's protocol only (no 800/200 extras): a subset of the full suite's runs, in the same directory layout, so the full suite reuses them.")]
         public bool Quick { get; init; }
 
         /// <summary>Datasets.</summary>
@@ -119,7 +119,7 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
         {
             throw new DaboException($"--data-dir {settings.DataDir}: {Path.GetFileName(d.Path)} is not there ({d.Path}); pass --data-dir with the folder holding it, or leave {d.Name} out of --datasets");
         }
-        return new SuitePlan(chosen, [.. SuiteSchedule.Defaults.Where(s => scheduleNames.Contains(s.Name))], methods, seeds, output);
+        return new SuitePlan(chosen, [.. SuiteSchedule.Defaults.Where(s => scheduleNames.Contains(s.Name))], methods, seeds, output) { SplitColumn = !settings.Quick };
     }
 
     private static List<string> Split(string list) => [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];

@@ -61,6 +61,12 @@ public sealed class SuitePlan
     /// <summary>Output directory.</summary>
     public string Directory { get; }
 
+    /// <summary>
+    /// Whether the plan trains the 800/200 column's own runs (the fixed methods on 80 %); <c>--quick</c> leaves
+    /// them out and reports that column from the runs both columns share.
+    /// </summary>
+    public bool SplitColumn { get; init; } = true;
+
     /// <summary>Share of each class held out for validation by <see cref="SuiteTrainSet.HoldOut"/> runs (as <c>bench accuracy</c>).</summary>
     public const double ValRatio = 0.2;
 
@@ -174,7 +180,7 @@ public sealed class SuitePlan
                 }
             }
             // The 800/200 column: what the user's protocol has not trained already.
-            foreach (var dataset in Datasets)
+            foreach (var dataset in SplitColumn ? Datasets : [])
             {
                 string? choice = Methods.Contains(SuiteMethods.Grid) ? GridChoice(dataset, schedule) : null;
                 foreach (int seed in Seeds)

@@ -1,0 +1,64 @@
+namespace Dabo.Tests.Cli;
+
+public class BenchSuiteCommandTests
+{
+    // The three archives only need to exist for the plan (nothing is read without training).
+    private static string DataDir(TempDirectory dir)
+    {
+        foreach (var name in new[] { "gtsrb-32.tar.gz", "pbc-blood-32.tar.gz", "cifar10-jpg.tar.gz" })
+        {
+            File.WriteAllBytes(dir.Combine(name), []);
+        }
+        return dir.Path;
+    }
+
+    [Fact]
+    public void Plan_lists_the_runs_in_order_with_phases_and_an_estimate()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, err) = CliRunner.Run("bench", "suite", "--plan", "--data-dir", DataDir(dir), "--out", dir.Combine("suite"));
+        Assert.True(code == 0, err);
+        Assert.Contains("304 runs", output, StringComparison.Ordinal);
+        Assert.Contains("phase 1 (short schedule, user protocol): 96 runs, 0 finished", output, StringComparison.Ordinal);
+        Assert.Contains("phase 4 (long schedule, 800/200 extras): 56 runs", output, StringComparison.Ordinal);
+        Assert.Contains("gtsrb: 989 labelled images (23 per class)", output, StringComparison.Ordinal);
+        Assert.Contains("waits for the grid's selection", output, StringComparison.Ordinal);
+        Assert.Contains("job-hours", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("suite"))); // a plan writes nothing
+    }
+
+    [Fact]
+    public void Quick_plans_one_seed_of_the_short_schedule_on_two_datasets()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, err) = CliRunner.Run("bench", "suite", "--quick", "--plan", "--data-dir", DataDir(dir), "--out", dir.Combine("suite"));
+        Assert.True(code == 0, err);
+        Assert.Contains("2 dataset(s) × 1 schedule(s) × 6 method(s) × 1 seed(s) → 24 runs", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("gtsrb", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("phase 2", output, StringComparison.Ordinal); // the user's protocol only
+    }
+
+    [Theory]
+    [InlineData("--datasets", "mnist", "--datasets: unknown name 'mnist'")]
+    [InlineData("--schedules", "medium", "--schedules: unknown name 'medium'")]
+    [InlineData("--methods", "none,bogus", "--methods:")]
+    [InlineData("--seeds", "0", "--seeds 0")]
+    public void Bad_flags_are_refused_in_one_line(string flag, string value, string message)
+    {
+        using var dir = new TempDirectory();
+        var (code, _, err) = CliRunner.Run("bench", "suite", "--plan", "--data-dir", DataDir(dir), "--out", dir.Combine("suite"), flag, value);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_missing_archive_names_data_dir()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, err) = CliRunner.Run("bench", "suite", "--plan", "--data-dir", dir.Path, "--datasets", "gtsrb", "--out", dir.Combine("suite"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--data-dir", err, StringComparison.Ordinal);
+        Assert.Contains("gtsrb-32.tar.gz", err, StringComparison.Ordinal);
+    }
+}
