@@ -173,9 +173,11 @@ internal static class ReportCharts
         plot.YLabel(yLabel, 14);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = categories.Count > 4 ? -25 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = categories.Count > 4 ? Alignment.MiddleRight : Alignment.UpperCenter;
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 25;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Axes.SetLimitsX(-0.5, categories.Count - 0.5); // every category, with or without bars
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width + 200, Height + 50, ImageFormat.Png);
     }
 

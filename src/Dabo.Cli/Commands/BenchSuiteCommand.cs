@@ -224,13 +224,13 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
             sb.AppendLine(inv, $"{r.Phase,5}  {r.Dataset,-13}  {r.Schedule,-8}  {r.Seed,4}  {(r.TrainSet == SuiteTrainSet.All ? "all" : "holdout"),-7}  {Role(r.Role),-14}  {r.Augment ?? "(grid's choice)",-25}  {state}");
         }
         sb.AppendLine();
-        foreach (var phase in runs.GroupBy(r => r.Phase))
+        var (estimates, finished) = SuiteCost.Estimate(plan, runs);
+        foreach (var phase in runs.Select((r, i) => (Run: r, Seconds: estimates[i])).GroupBy(x => x.Run.Phase))
         {
-            sb.AppendLine(inv, $"phase {phase.Key} ({PhaseName(plan, phase.Key)}): {phase.Count()} runs, {phase.Count(r => r.Job is { IsFinished: true })} finished");
+            sb.AppendLine(inv, $"phase {phase.Key} ({PhaseName(plan, phase.Key)}): {phase.Count()} runs, {phase.Count(x => x.Run.Job is { IsFinished: true })} finished, about {phase.Sum(x => x.Seconds) / 3600:F1} job-hours to go");
         }
-        var (remaining, finished) = SuiteCost.Estimate(plan, runs);
-        int cores = Environment.ProcessorCount;
-        sb.AppendLine(inv, $"finished runs took {finished / 3600:F1} job-hours; the rest is estimated at {remaining / 3600:F1} job-hours, about {remaining / 3600 / Math.Max(1, jobs):F1} h of wall time with --jobs {jobs} (seconds per step measured on finished runs of the same dataset and augmentation, else a prior for 2 jobs sharing {cores} cores)");
+        double remaining = estimates.Sum();
+        sb.AppendLine(inv, $"finished runs took {finished / 3600:F1} job-hours; the rest is estimated at {remaining / 3600:F1} job-hours, about {remaining / 3600 / Math.Max(1, jobs):F1} h of wall time with --jobs {jobs} (seconds per step measured on finished runs of the same dataset and augmentation, else a prior measured with 2 jobs sharing 2 cores; a job-hour is a core-hour at one thread per job)");
         return sb.ToString();
     }
 

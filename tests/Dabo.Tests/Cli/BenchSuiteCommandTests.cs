@@ -19,7 +19,7 @@ public class BenchSuiteCommandTests
         var (code, output, err) = CliRunner.Run("bench", "suite", "--plan", "--data-dir", DataDir(dir), "--out", dir.Combine("suite"));
         Assert.True(code == 0, err);
         Assert.Contains("304 runs", output, StringComparison.Ordinal);
-        Assert.Contains("phase 1 (short schedule, user protocol): 96 runs, 0 finished", output, StringComparison.Ordinal);
+        Assert.Contains("phase 1 (short schedule, user protocol): 96 runs, 0 finished, about", output, StringComparison.Ordinal);
         Assert.Contains("phase 4 (long schedule, 800/200 extras): 56 runs", output, StringComparison.Ordinal);
         Assert.Contains("gtsrb: 989 labelled images (23 per class)", output, StringComparison.Ordinal);
         Assert.Contains("waits for the grid's selection", output, StringComparison.Ordinal);

@@ -90,6 +90,20 @@ public class SuiteResultsTests
         Assert.Equal(7, none.Runs); // its runs in every cell of the column, incomplete ones included
     }
 
+    [Fact]
+    public void A_cell_without_a_fixed_method_yet_has_no_reference_and_no_regret()
+    {
+        var cell = SuiteCell.Compute("d", "short", SuiteProtocol.User, 3,
+        [
+            ("none", "none", [], 0),
+            ("learned-policy", "learned-policy", Runs(0.8), 0),
+        ]);
+        Assert.Null(cell.BestFixed);
+        Assert.All(cell.Methods, m => Assert.Null(m.Regret));
+        Assert.All(cell.Methods, m => Assert.Null(m.VsBestFixed));
+        Assert.DoesNotContain(SuiteMethodSummary.Over([cell], ["none", "learned-policy"], SuiteProtocol.User), s => s.Cells > 0);
+    }
+
     [Theory]
     [InlineData(1, 12.7062)]
     [InlineData(2, 4.3027)]

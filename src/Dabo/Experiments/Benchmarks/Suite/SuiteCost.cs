@@ -26,10 +26,10 @@ public static class SuiteCost
     public static long Steps(TrainingConfig config, int trainImages) => (long)config.Epochs * ((trainImages + config.BatchSize - 1) / config.BatchSize);
 
     /// <summary>
-    /// Estimated job-seconds of every unfinished run of <paramref name="runs"/> (a pending grid choice is
-    /// priced as the dearest grid configuration), and the job-seconds the finished ones took.
+    /// Estimated job-seconds of each unfinished run of <paramref name="runs"/> (0 for finished ones; a pending
+    /// grid choice is priced as the dearest grid configuration), and the job-seconds the finished ones took.
     /// </summary>
-    public static (double RemainingSeconds, double FinishedSeconds) Estimate(SuitePlan plan, IReadOnlyList<SuiteRun> runs)
+    public static (IReadOnlyList<double> RemainingSeconds, double FinishedSeconds) Estimate(SuitePlan plan, IReadOnlyList<SuiteRun> runs)
     {
         // Measured seconds per step by (dataset, augmentation), from finished runs.
         var measured = new Dictionary<(string, string), List<double>>();
@@ -46,9 +46,14 @@ public static class SuiteCost
             }
             list.Add(summary.WallSeconds / Math.Max(1, steps));
         }
-        double remaining = 0;
-        foreach (var run in runs.Where(r => r.Job is not { IsFinished: true }))
+        var remaining = new List<double>();
+        foreach (var run in runs)
         {
+            if (run.Job is { IsFinished: true })
+            {
+                remaining.Add(0);
+                continue;
+            }
             var dataset = plan.Datasets.First(d => d.Name == run.Dataset);
             var schedule = plan.Schedules.First(s => s.Name == run.Schedule);
             string augment = run.Augment ?? SuiteMethods.GridConfigurations[^1];
@@ -57,7 +62,7 @@ public static class SuiteCost
             double perStep = measured.TryGetValue((run.Dataset, augment), out var list)
                 ? list.Average()
                 : PriorSecondsPerStep(augment) * (dataset.Name == "fashion-mnist" ? 0.5 : 1);
-            remaining += steps * perStep;
+            remaining.Add(steps * perStep);
         }
         return (remaining, finished);
     }

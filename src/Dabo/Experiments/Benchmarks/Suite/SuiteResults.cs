@@ -54,8 +54,8 @@ public sealed record SuiteCell(string Dataset, string Schedule, SuiteProtocol Pr
     public static SuiteCell Compute(string dataset, string schedule, SuiteProtocol protocol, int seeds,
         IReadOnlyList<(string Method, string? Augment, IReadOnlyList<SuiteRunResult> Runs, double ExtraSeconds)> methods, IReadOnlyList<SuiteGridEntry>? grid = null)
     {
-        var reference = methods.Where(m => SuiteMethods.Reference.Contains(m.Method) && m.Runs.Count > 0)
-            .MaxBy(m => m.Runs.Average(r => r.TestAccuracy));
+        var candidates = methods.Where(m => SuiteMethods.Reference.Contains(m.Method) && m.Runs.Count > 0).ToList();
+        var reference = candidates.Count > 0 ? candidates.MaxBy(m => m.Runs.Average(r => r.TestAccuracy)) : default;
         var referenceBySeed = reference.Runs?.ToDictionary(r => r.Seed, r => r.TestAccuracy);
         double? referenceMean = reference.Runs is { Count: > 0 } rr ? rr.Average(r => r.TestAccuracy) : null;
         var cells = new List<SuiteMethodCell>();
