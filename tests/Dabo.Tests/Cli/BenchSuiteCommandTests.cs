@@ -38,6 +38,18 @@ public class BenchSuiteCommandTests
         Assert.DoesNotContain("phase 2", output, StringComparison.Ordinal); // the user's protocol only
     }
 
+    [Fact]
+    public void Slurm_dry_run_submits_one_task_per_unfinished_run_of_the_suite()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, err) = CliRunner.Run("bench", "suite", "--quick", "--data-dir", DataDir(dir), "--out", dir.Combine("suite"), "--slurm", "--dry-run");
+        Assert.True(code == 0, err);
+        Assert.Contains("#SBATCH --array=0-23\n", output, StringComparison.Ordinal);
+        Assert.Contains("bench suite --quick", output, StringComparison.Ordinal);
+        Assert.Contains("--worker\n", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("suite")));
+    }
+
     [Theory]
     [InlineData("--datasets", "mnist", "--datasets: unknown name 'mnist'")]
     [InlineData("--schedules", "medium", "--schedules: unknown name 'medium'")]
