@@ -109,7 +109,8 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
     /// <summary>The plan the flags select.</summary>
     public static SuitePlan CreatePlan(Settings settings, string output)
     {
-        var datasets = SuiteDataset.Defaults(BenchAccuracyCommand.RepositoryPath(settings.DataDir));
+        // Absolute, so that a run's config.json names the same archive whichever directory the suite is rerun from.
+        var datasets = SuiteDataset.Defaults(Path.GetFullPath(BenchAccuracyCommand.RepositoryPath(settings.DataDir)));
         var datasetNames = Pick("--datasets", settings.Datasets, settings.Quick ? SuiteDataset.QuickNames : null, datasets.Select(d => d.Name).ToList());
         var scheduleNames = Pick("--schedules", settings.Schedules, settings.Quick ? [SuiteSchedule.Short.Name] : null, SuiteSchedule.Defaults.Select(s => s.Name).ToList());
         var methods = settings.Methods is null ? SuiteMethods.Defaults : Split(settings.Methods);

@@ -28,6 +28,17 @@ public class BenchSuiteCommandTests
     }
 
     [Fact]
+    public void Dataset_paths_are_absolute_so_that_a_rerun_from_elsewhere_reuses_the_runs()
+    {
+        using var dir = new TempDirectory();
+        DataDir(dir);
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, dir.Path);
+        var settings = new Dabo.Cli.Commands.BenchSuiteCommand.Settings { DataDir = relative };
+        var plan = Dabo.Cli.Commands.BenchSuiteCommand.CreatePlan(settings, dir.Combine("suite"));
+        Assert.Equal(Path.Combine(dir.Path, "gtsrb-32.tar.gz"), plan.Datasets.Single(d => d.Name == "gtsrb").Path);
+    }
+
+    [Fact]
     public void Quick_plans_one_seed_of_the_short_schedule_on_two_datasets()
     {
         using var dir = new TempDirectory();
