@@ -77,6 +77,11 @@ public static class CliApp
                     .WithDescription("Low-data accuracy benchmark: Fashion-MNIST 1k and CIFAR-10 4k, every baseline, grid search and learned augmentation, mean ± std over seeds.")
                     .WithExample("bench", "accuracy", "--quick")
                     .WithExample("bench", "accuracy", "--protocols", "fashion-mnist");
+                bench.AddCommand<BenchSuiteCommand>("suite")
+                    .WithDescription("The benchmark suite: every method on 4 datasets × 2 schedules, 1,000 labelled images, paired seeds, the user's protocol and the 800/200 one; regret against the best fixed method of each cell.")
+                    .WithExample("bench", "suite", "--quick", "--jobs", "2")
+                    .WithExample("bench", "suite", "--plan")
+                    .WithExample("bench", "suite", "--jobs", "2", "--out", "runs/suite");
                 bench.AddCommand<BenchSpeedCommand>("speed")
                     .WithDescription("Time plain vs bilevel training steps (K=1 exact, K=1 fd, K=2) on synthetic data: ms per step, ratios, images/s, peak RSS, RSS growth over a soak, data-path throughput.")
                     .WithExample("bench", "speed")

@@ -258,7 +258,7 @@ public static class HtmlReport
 
     private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private const string Css = """
+    internal const string Css = """
 
         body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222; max-width: 1180px; margin: 2em auto; padding: 0 1.5em; line-height: 1.45; }
         h1 { font-size: 1.6em; margin-bottom: 0.2em; }

@@ -134,6 +134,54 @@ internal static class ReportCharts
     }
 
     /// <summary>
+    /// Grouped bars: one group per category (the suite's cells), one bar per series (methods) in its colour,
+    /// with error bars from <c>Low</c> to <c>High</c> where given; a line at zero. NaN values draw no bar.
+    /// </summary>
+    public static byte[] GroupedBars(string title, string yLabel, IReadOnlyList<string> categories,
+        IReadOnlyList<(string Label, int ColorIndex, IReadOnlyList<(double Value, double? Low, double? High)> Values)> series)
+    {
+        var plot = new Plot();
+        double width = 0.8 / Math.Max(1, series.Count);
+        for (int s = 0; s < series.Count; s++)
+        {
+            var color = Palette.GetColor(series[s].ColorIndex);
+            var bars = new List<Bar>();
+            for (int c = 0; c < categories.Count; c++)
+            {
+                var (value, low, high) = series[s].Values[c];
+                if (double.IsNaN(value))
+                {
+                    continue;
+                }
+                double position = c - 0.4 + (width * (s + 0.5));
+                bars.Add(new Bar { Position = position, Value = value, Size = width * 0.9, FillColor = color, LineWidth = 0 });
+                if (low is double lo && high is double hi)
+                {
+                    var error = plot.Add.Line(position, lo, position, hi);
+                    error.Color = Colors.Black;
+                    error.LineWidth = 1.5f;
+                }
+            }
+            var plottable = plot.Add.Bars(bars);
+            plottable.LegendText = series[s].Label;
+        }
+        var zero = plot.Add.HorizontalLine(0);
+        zero.Color = Colors.Gray;
+        zero.LineWidth = 1;
+        plot.Font.Set(SansFont.Value);
+        plot.Title(title, 16);
+        plot.YLabel(yLabel, 14);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 25;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Axes.SetLimitsX(-0.5, categories.Count - 0.5); // every category, with or without bars
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(Width + 200, Height + 50, ImageFormat.Png);
+    }
+
+    /// <summary>
     /// A sans-serif family that is installed. ScottPlot's own "sans" guess takes the first family it
     /// finds, which on a Debian machine with only DejaVu fonts is DejaVu Serif.
     /// </summary>

@@ -55,19 +55,25 @@ public static class Stratified
         var val = new List<List<long>>();
         foreach (var members in byClass)
         {
-            int nVal = (int)Math.Round(valRatio * members.Count, MidpointRounding.AwayFromZero);
-            if (valRatio > 0 && members.Count > 0)
+            if (valRatio > 0 && members.Count == 1)
             {
-                if (members.Count < 2)
-                {
-                    throw new DaboException($"--val-ratio {valRatio}: a class has only {members.Count} training image, too few to hold some out for validation; use --val-ratio 0 or more images");
-                }
-                nVal = Math.Clamp(nVal, 1, members.Count - 1);
+                throw new DaboException($"--val-ratio {valRatio}: a class has only {members.Count} training image, too few to hold some out for validation; use --val-ratio 0 or more images");
             }
+            int nVal = ValidationCount(members.Count, valRatio);
             val.Add(members.Take(nVal).ToList());
             train.Add(members.Skip(nVal).ToList());
         }
         return (Interleave(train), Interleave(val));
+    }
+
+    /// <summary>
+    /// Images <see cref="Split"/> holds out of a class of <paramref name="members"/> images:
+    /// <c>round(ratio · n)</c>, at least one when the ratio is positive, never all of them.
+    /// </summary>
+    public static int ValidationCount(int members, double valRatio)
+    {
+        int nVal = (int)Math.Round(valRatio * members, MidpointRounding.AwayFromZero);
+        return valRatio > 0 && members >= 2 ? Math.Clamp(nVal, 1, members - 1) : nVal;
     }
 
     private static List<long>[] ShuffledByClass(long[] labels, int classes, int seed)

@@ -23,6 +23,12 @@ public sealed class PreparedData : IDisposable
         ClassNames = classNames;
     }
 
+    /// <summary>
+    /// Indices into the dataset's training split of the labelled images drawn (training and validation
+    /// images together, before the split); null when the splits were given (<see cref="FromSets"/>).
+    /// </summary>
+    public IReadOnlyList<long>? LabelledIndices { get; private init; }
+
     /// <summary>Images the classifier trains on.</summary>
     public ImageSet Train { get; }
 
@@ -96,7 +102,7 @@ public sealed class PreparedData : IDisposable
         var train = dataset.Train.Select(trainIdx);
         var validation = dataset.Train.Select(valIdx);
         var (mean, std) = ChannelStatistics.Compute(train.Images);
-        return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames);
+        return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames) { LabelledIndices = pool };
     }
 
     // The dataset's validation split validates, whole; the training subset trains (plus the validation
@@ -115,7 +121,7 @@ public sealed class PreparedData : IDisposable
             train = new ImageSet(cat([subset.Images, own.Images], 0), cat([subset.Labels, own.Labels], 0));
         }
         var (mean, std) = ChannelStatistics.Compute(train.Images);
-        return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames, validationFromDataset: true);
+        return new PreparedData(train, validation, dataset.Test, mean, std, dataset.ClassNames, validationFromDataset: true) { LabelledIndices = pool };
     }
 
     /// <summary>

@@ -50,6 +50,12 @@ public sealed record RunSummary
     /// <summary>Mean wall seconds per epoch.</summary>
     public double SecondsPerEpoch { get; init; }
 
+    /// <summary>SHA-256 of the labelled images' indices (<see cref="RunFingerprint.Subset"/>); null for data given in memory or written before it was recorded.</summary>
+    public string? SubsetSha256 { get; init; }
+
+    /// <summary>SHA-256 of the classifier's initial weights (<see cref="RunFingerprint.Weights"/>); null in runs written before it was recorded.</summary>
+    public string? InitialWeightsSha256 { get; init; }
+
     /// <summary>Learned augmentation: final statistics of the learned parameters.</summary>
     public IReadOnlyList<ParameterStatistics>? Augmenter { get; init; }
 }

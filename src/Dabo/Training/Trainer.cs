@@ -112,6 +112,7 @@ public sealed class Trainer
         {
             throw new DaboException($"--freeze-epochs {_config.FreezeEpochs}: the classifier has no '{PretrainedWeights.HeadPrefix}*' layer to train alone (a custom module?); drop --freeze-epochs");
         }
+        string initialWeights = RunFingerprint.Weights(model); // before a checkpoint replaces them
         model.to(device);
         model.train();
         using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
@@ -230,6 +231,8 @@ public sealed class Trainer
             TestAccuracyAtBestVal = testAtBest,
             WallSeconds = Math.Round(state.Seconds, 2),
             SecondsPerEpoch = Math.Round(state.Seconds / _config.Epochs, 3),
+            SubsetSha256 = RunFingerprint.Subset(data.LabelledIndices),
+            InitialWeightsSha256 = initialWeights,
             Augmenter = last.Augmenter,
         };
         AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));

@@ -18,6 +18,7 @@ public class HelpTests
         { "grid-search", typeof(GridSearchCommand.Settings) },
         { "bench accuracy", typeof(BenchAccuracyCommand.Settings) },
         { "bench speed", typeof(BenchSpeedCommand.Settings) },
+        { "bench suite", typeof(BenchSuiteCommand.Settings) },
         { "data", typeof(DataCommand.Settings) },
         { "eval", typeof(EvalCommand.Settings) },
         { "preview", typeof(PreviewCommand.Settings) },

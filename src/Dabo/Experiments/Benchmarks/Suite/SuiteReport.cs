@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dabo.IO;
+using Dabo.Training;
+
+namespace Dabo.Experiments.Benchmarks.Suite;
+
+/// <summary>Writes the suite's <c>results.md</c> (one table per column) and <c>results.json</c>.</summary>
+public static class SuiteReport
+{
+    /// <summary>File names in the output directory.</summary>
+    public const string MarkdownFile = "results.md", JsonFile = "results.json";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes both files atomically.</summary>
+    public static void Write(SuiteResults results, SuitePlan plan, string directory)
+    {
+        OutputPaths.CreateDirectory("--out", directory);
+        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(results, plan));
+        AtomicFile.WriteAllText(Path.Combine(directory, JsonFile), JsonSerializer.Serialize(results, TrainingConfig.JsonOptions));
+    }
+
+    /// <summary>Signed points with two decimals: 0.0123 → <c>+1.23</c>.</summary>
+    public static string Points(double difference) => (difference * 100).ToString("+0.00;-0.00;0.00", Inv);
+
+    /// <summary>A paired difference as <c>+0.40 [−0.20, +1.00]</c> (points; no interval with one seed).</summary>
+    public static string Difference(PairedDifference d) =>
+        d.Low is double lo && d.High is double hi ? $"{Points(d.Mean)} [{Points(lo)}, {Points(hi)}]" : $"{Points(d.Mean)} (1 seed)";
+
+    /// <summary>How the suite trains and what the columns mean, one paragraph.</summary>
+    public static string Protocol(SuitePlan plan)
+    {
+        var c = plan.BaseConfig;
+        string datasets = string.Join("; ", plan.Datasets.Select(d =>
+            $"{d.Name} {d.TrainSize} labelled ({SuitePlan.TrainImages(d, SuiteTrainSet.HoldOut)} with 20 % held out){(d.Flip ? "" : ", no mirrors")}"));
+        string schedules = string.Join(", ", plan.Schedules.Select(s => $"{s.Name} ≈ {s.Steps:N0} SGD steps"));
+        return string.Create(Inv, $"`{c.Model}`, batch {c.BatchSize}, learning rate {c.Lr} (momentum {c.Momentum}, weight decay {c.WeightDecay}, {c.Schedule.ToString().ToLowerInvariant()}); schedules {schedules} (epochs from the images each run trains on); ") +
+            $"datasets {datasets}; seeds {string.Join(", ", plan.Seeds)} (a seed fixes the labelled subset, its split and the initial weights for every method; summary.json records their hashes). " +
+            "Test accuracy % on the full test split at the last epoch, mean ± std over seeds. **User protocol**: fixed methods (and the grid's choice) train on every labelled image; learned methods hold 20 % out for validation (hold-out). " +
+            $"**{SuiteMethods.Grid}**: RandAugment N ∈ {{{string.Join(", ", SuiteMethods.GridOperations)}}} × M ∈ {{{string.Join(", ", SuiteMethods.GridMagnitudes)}}}, each run at the first seed on the 80/20 split, the best validation accuracy chosen per cell and run at every seed; its compute includes the selection. " +
+            "**800/200**: every method trains on 80 % (as `bench accuracy`). Δ: paired difference against the cell's best fixed method (max of none, trivialaugment, randaugment by mean), points, with a 95 % t-interval over seeds; regret: max(0, best fixed − method), points.";
+    }
+
+    /// <summary>The whole <c>results.md</c>.</summary>
+    public static string Markdown(SuiteResults results, SuitePlan plan)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Benchmark suite");
+        sb.AppendLine();
+        sb.AppendLine(Inv, $"Produced by `{results.Command}` on {results.Date} (2-core CPU machine). {results.RunsFinished} of {results.RunsPlanned} runs finished; their wall time {results.WallSeconds / 3600:F1} h (job-hours; one thread per job with `--jobs 2` on 2 cores, so also core-hours).");
+        sb.AppendLine();
+        sb.AppendLine(Protocol(plan));
+        foreach (var protocol in new[] { SuiteProtocol.User, SuiteProtocol.Split })
+        {
+            sb.AppendLine();
+            sb.AppendLine(protocol == SuiteProtocol.User ? "## User protocol" : "## 800/200 protocol");
+            sb.AppendLine();
+            sb.Append(Table(results, protocol));
+        }
+        sb.AppendLine();
+        sb.AppendLine("## The grid's selection (first seed, 80/20 split, validation accuracy %)");
+        sb.AppendLine();
+        sb.AppendLine("| cell | " + string.Join(" | ", SuiteMethods.GridConfigurations) + " | chosen |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", SuiteMethods.GridConfigurations.Count + 1)));
+        foreach (var cell in results.Cells.Where(c => c.Protocol == SuiteProtocol.User && c.Grid is not null))
+        {
+            var chosen = cell.Methods.First(m => m.Method == SuiteMethods.Grid).Augment;
+            sb.AppendLine(Inv, $"| {cell.Name} | {string.Join(" | ", cell.Grid!.Select(g => g.ValAccuracy is double v ? ResultsFiles.Percent(v) : "–"))} | {chosen ?? "pending"} |");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>One column's table: a row per method, a column per cell (mean ± std, Δ [95 % interval]), then the summary over complete cells and the compute.</summary>
+    public static string Table(SuiteResults results, SuiteProtocol protocol)
+    {
+        var cells = results.Cells.Where(c => c.Protocol == protocol).ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine("| method | " + string.Join(" | ", cells.Select(c => c.Complete ? c.Name : c.Name + " (incomplete)")) + " | mean acc | mean regret | worst regret | s / run | compute h |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", cells.Count + 5)));
+        foreach (var method in results.Methods)
+        {
+            var summary = results.Summaries.First(s => s.Method == method && s.Protocol == protocol);
+            var row = new List<string> { method };
+            var perRun = new List<double>();
+            foreach (var cell in cells)
+            {
+                var m = cell.Methods.First(x => x.Method == method);
+                perRun.AddRange(m.Runs.Select(r => r.WallSeconds));
+                row.Add(Entry(cell, m));
+            }
+            string Optional(double? v, Func<double, string> f) => v is double x ? f(x) : "–";
+            row.Add(Optional(summary.MeanAccuracy, ResultsFiles.Percent));
+            row.Add(Optional(summary.MeanRegret, v => (v * 100).ToString("F2", Inv)));
+            row.Add(Optional(summary.WorstRegret, v => (v * 100).ToString("F2", Inv)));
+            row.Add(perRun.Count > 0 ? perRun.Average().ToString("F0", Inv) : "–");
+            row.Add((summary.WallSecondsTotal / 3600).ToString("F2", Inv));
+            sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+        int complete = cells.Count(c => c.Complete);
+        sb.AppendLine();
+        sb.AppendLine(Inv, $"Cells: accuracy % mean ± std over seeds, then Δ against the cell's best fixed method (**ref**) with its 95 % interval; the grid's choice in brackets. Mean accuracy and regret (points) over the {complete} complete cell(s) of {cells.Count}. Compute: wall hours of the method's runs in this column, the grid's selection included.");
+        return sb.ToString();
+    }
+
+    private static string Entry(SuiteCell cell, SuiteMethodCell m)
+    {
+        if (m.Mean is not double mean)
+        {
+            return "–";
+        }
+        string accuracy = ResultsFiles.PercentMeanStd(mean, m.Std ?? double.NaN, m.Runs.Count);
+        string choice = m.Method == SuiteMethods.Grid && m.Augment is { } a ? $" ({a})" : "";
+        string versus = m.Method == cell.BestFixed ? " **ref**" : m.VsBestFixed is { } d ? $"; Δ {Difference(d)}" : "";
+        return accuracy + choice + versus;
+    }
+}
