@@ -50,6 +50,12 @@ public sealed record RunSummary
     /// <summary>Mean wall seconds per epoch.</summary>
     public double SecondsPerEpoch { get; init; }
 
+    /// <summary>
+    /// Seconds per phase of <see cref="WallSeconds"/> (keys <see cref="RunTimes.Phases"/> and <see cref="RunTimes.Other"/>),
+    /// summed over resumed parts; null in summaries written before it existed.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? TimeBreakdown { get; init; }
+
     /// <summary>Learned augmentation: final statistics of the learned parameters.</summary>
     public IReadOnlyList<ParameterStatistics>? Augmenter { get; init; }
 }
