@@ -176,7 +176,9 @@ public sealed class Trainer
 
             step.Flush();
             bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
-            bool measureClean = fixedAugmentation is not null || method.Learned is not null;
+            // Clean training images only where the test split is evaluated too (--test-every, the last epoch):
+            // the report's dashed loss curve and TensorBoard are their only readers.
+            bool measureClean = evaluateTest && (fixedAugmentation is not null || method.Learned is not null);
             var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), measureClean, evaluateTest, times);
             long outputStart = Stopwatch.GetTimestamp();
             WritePreview(step, fixedAugmentation, data.Train, previewIndex, device);
