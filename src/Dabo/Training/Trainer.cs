@@ -144,7 +144,7 @@ public sealed class Trainer
             int stepInEpoch = 0;
             double lr = schedule.At(state.GlobalStep);
             long waitStart = Stopwatch.GetTimestamp();
-            foreach (var batch in TrainingBatches.Epoch(sampler, fixedAugmentation, augmentGenerator, ahead: false))
+            foreach (var batch in TrainingBatches.Epoch(sampler, fixedAugmentation, augmentGenerator, ahead: fixedAugmentation is not null))
             {
                 using var _b = batch;
                 times.AddSince(RunTimes.Augmentation, waitStart);
