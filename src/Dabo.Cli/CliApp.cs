@@ -88,6 +88,9 @@ public static class CliApp
                     .WithExample("bench", "speed", "--model", "small-cnn", "--steps", "20", "--soak-steps", "1000")
                     .WithExample("bench", "speed", "--model", "resnet18", "--large-steps", "3", "--soak-steps", "0", "--json")
                     .WithExample("bench", "speed", "--model", "small-cnn", "--soak-steps", "0", "--profile");
+                bench.AddCommand<BenchCostCommand>("cost")
+                    .WithDescription("Where finished runs' wall time went (summary.json's time_breakdown): steps, augmentation, policy updates, evaluations, checkpoints; each run's time as a multiple of the first's.")
+                    .WithExample("bench", "cost", "runs/none", "runs/trivialaugment", "runs/learned-policy");
             });
         });
         try

@@ -49,6 +49,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"done: test accuracy {summary.TestAccuracy:F4} (final model), {summary.TestAccuracyAtBestVal:F4} at best validation epoch {summary.BestValEpoch}; {summary.WallSeconds:F0} s; {Path.Combine(settings.Out, "summary.json")}"));
+                if (summary.TimeBreakdown is { } breakdown)
+                {
+                    Console.WriteLine($"time: {RunTimes.Describe(breakdown, summary.WallSeconds)}");
+                }
             }
             return 0;
         }

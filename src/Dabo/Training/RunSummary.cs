@@ -56,6 +56,12 @@ public sealed record RunSummary
     /// <summary>SHA-256 of the classifier's initial weights (<see cref="RunFingerprint.Weights"/>); null in runs written before it was recorded.</summary>
     public string? InitialWeightsSha256 { get; init; }
 
+    /// <summary>
+    /// Seconds per phase of <see cref="WallSeconds"/> (keys <see cref="RunTimes.Phases"/> and <see cref="RunTimes.Other"/>),
+    /// summed over resumed parts; null in summaries written before it existed.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? TimeBreakdown { get; init; }
+
     /// <summary>Learned augmentation: final statistics of the learned parameters.</summary>
     public IReadOnlyList<ParameterStatistics>? Augmenter { get; init; }
 }

@@ -16,7 +16,8 @@ namespace Dabo.Training;
 /// </summary>
 public sealed class Trainer
 {
-    private const string CheckpointMagic = "DABO-CHECKPOINT-v2";
+    private const string CheckpointMagic = "DABO-CHECKPOINT-v3";
+    private const string CheckpointMagicWithoutTimes = "DABO-CHECKPOINT-v2"; // still read: its runs resume with the time breakdown from zero
     private const string CheckpointRemedy = "it cannot be resumed: remove the run directory and train again without --resume, or use another --out";
     private const int PreviewImages = 16;
     private const int CleanTrainEvalImages = 1000;
@@ -155,6 +156,8 @@ public sealed class Trainer
         // Divergence is judged against the first loss of this process (a resumed run restarts the reference).
         var divergence = new DivergenceWatch(step.AugmenterParameterNorm());
         using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
+        var times = state.Times;
+        step.Times = times;
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)
         {
             optimizer.Frozen = epoch <= _config.FreezeEpochs ? frozenWhileHeadTrains : null;
@@ -164,18 +167,23 @@ public sealed class Trainer
             long seen = 0;
             int stepInEpoch = 0;
             double lr = schedule.At(state.GlobalStep);
-            foreach (var (images, labels) in sampler.Epoch())
+            long waitStart = Stopwatch.GetTimestamp();
+            foreach (var batch in TrainingBatches.Epoch(sampler, fixedAugmentation, augmentGenerator, ahead: fixedAugmentation is not null))
             {
+                using var _b = batch;
+                times.AddSince(RunTimes.Augmentation, waitStart);
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                using var _i = images;
-                using var _l = labels;
+                var (images, labels) = (batch.Images, batch.Labels);
                 lr = schedule.At(state.GlobalStep);
-                var augmented = fixedAugmentation is null ? images : fixedAugmentation.Apply(images, augmentGenerator);
-                var unit = PreparedData.ToUnit(augmented, device);
+                long stepStart = Stopwatch.GetTimestamp();
+                double reportedByStep = times.Total;
+                var unit = PreparedData.ToUnit(batch.Augmented, device);
                 var y = labels.to(device);
                 var (loss, batchCorrect) = step.Run(unit, y, lr);
                 double lossValue = loss.ToDouble();
+                // The step reports its own augmentation and augmenter updates; the rest is the classifier's.
+                times.Add(RunTimes.Steps, Stopwatch.GetElapsedTime(stepStart).TotalSeconds - (times.Total - reportedByStep));
                 stepInEpoch++;
                 if (divergence.Observe(lossValue, step.AugmenterParameterNorm()))
                 {
@@ -187,16 +195,22 @@ public sealed class Trainer
                 seen += images.shape[0];
                 state.GlobalStep++;
                 _observer.StepCompleted(epoch, stepInEpoch, sampler.BatchesPerEpoch, lossValue, lr);
+                waitStart = Stopwatch.GetTimestamp();
             }
 
             step.Flush();
             bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
-            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), fixedAugmentation is not null || method.Learned is not null, evaluateTest, cancellationToken);
+            // Clean training images only where the test split is evaluated too (--test-every, the last epoch):
+            // the report's dashed loss curve and TensorBoard are their only readers.
+            bool measureClean = evaluateTest && (fixedAugmentation is not null || method.Learned is not null);
+            var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), measureClean, evaluateTest, times, cancellationToken);
+            long outputStart = Stopwatch.GetTimestamp();
             WritePreview(step, fixedAugmentation, data.Train, previewIndex, device);
-            state.Seconds += watch.Elapsed.TotalSeconds;
+            times.AddSince(RunTimes.Output, outputStart);
             line = step.CompleteEpoch(line with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3) });
 
             // Selection by validation accuracy only; without a validation split, the last epoch.
+            long checkpointStart = Stopwatch.GetTimestamp();
             if (line.ValAccuracy is not double val || val > state.BestVal)
             {
                 state.BestVal = line.ValAccuracy ?? double.NaN;
@@ -205,9 +219,19 @@ public sealed class Trainer
             }
             state.Epoch = epoch;
             metrics.Add(line);
+            // The epoch's time so far is in this checkpoint; the checkpoint's own time and the metrics write
+            // are added after it (kept by the next checkpoint, and in memory for this process's summary).
+            double beforeCheckpoint = watch.Elapsed.TotalSeconds;
+            state.Seconds += beforeCheckpoint;
+            times.AddSince(RunTimes.Checkpoint, checkpointStart);
+            long saveStart = Stopwatch.GetTimestamp();
             SaveCheckpoint(state, model, optimizer, sampler, augmentGenerator, validationStream, step);
+            times.AddSince(RunTimes.Checkpoint, saveStart);
+            long metricsStart = Stopwatch.GetTimestamp();
             _run.WriteMetrics(metrics);
+            times.AddSince(RunTimes.Output, metricsStart);
             _observer.EpochCompleted(line, _config);
+            state.Seconds += watch.Elapsed.TotalSeconds - beforeCheckpoint;
         }
 
         ClassifierFile.Save(model, _run.ModelFile);
@@ -233,6 +257,7 @@ public sealed class Trainer
             SecondsPerEpoch = Math.Round(state.Seconds / _config.Epochs, 3),
             SubsetSha256 = RunFingerprint.Subset(data.LabelledIndices),
             InitialWeightsSha256 = initialWeights,
+            TimeBreakdown = times.ToDictionary(state.Seconds),
             Augmenter = last.Augmenter,
         };
         AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
@@ -317,12 +342,12 @@ public sealed class Trainer
     }
 
     // Cancellation (Ctrl-C) stops the evaluation too: the epoch is not checkpointed, and --resume repeats it.
-    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean, bool evaluateTest, CancellationToken cancellationToken)
+    private static EpochMetrics EvaluateEpoch(Classifier model, PreparedData data, Device device, int epoch, double lr, double trainLoss, double trainAccuracy, bool measureClean, bool evaluateTest, RunTimes times, CancellationToken cancellationToken)
     {
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
-        var test = evaluateTest ? Evaluator.Evaluate(model, data.Test, Normalize, device, cancellationToken: cancellationToken) : null;
-        var val = data.Validation.Count > 0 ? Evaluator.Evaluate(model, data.Validation, Normalize, device, cancellationToken: cancellationToken) : null;
-        var clean = measureClean ? Evaluator.Evaluate(model, data.Train, Normalize, device, maxImages: CleanTrainEvalImages, cancellationToken: cancellationToken) : null;
+        var test = evaluateTest ? times.Measure(RunTimes.Test, () => Evaluator.Evaluate(model, data.Test, Normalize, device, cancellationToken: cancellationToken)) : null;
+        var val = data.Validation.Count > 0 ? times.Measure(RunTimes.Validation, () => Evaluator.Evaluate(model, data.Validation, Normalize, device, cancellationToken: cancellationToken)) : null;
+        var clean = measureClean ? times.Measure(RunTimes.CleanTrain, () => Evaluator.Evaluate(model, data.Train, Normalize, device, maxImages: CleanTrainEvalImages, cancellationToken: cancellationToken)) : null;
         return new EpochMetrics
         {
             Epoch = epoch,
@@ -363,6 +388,7 @@ public sealed class Trainer
         public double BestVal = double.NegativeInfinity;
         public int BestEpoch;
         public double Seconds;
+        public RunTimes Times = new();
         public List<EpochMetrics> Metrics = [];
     }
 
@@ -377,6 +403,7 @@ public sealed class Trainer
             w.Write(state.BestVal);
             w.Write(state.BestEpoch);
             w.Write(state.Seconds);
+            state.Times.Save(w);
             w.Write(state.Metrics.Count);
             foreach (var line in state.Metrics)
             {
@@ -406,7 +433,8 @@ public sealed class Trainer
         string file = _run.CheckpointFile;
         var state = ChecksummedFile.Read(file, "checkpoint", CheckpointRemedy, r =>
         {
-            if (r.ReadString() != CheckpointMagic)
+            string magic = r.ReadString();
+            if (magic != CheckpointMagic && magic != CheckpointMagicWithoutTimes)
             {
                 throw new DaboException($"{file}: not a checkpoint of this Dabo version; {CheckpointRemedy}");
             }
@@ -423,6 +451,10 @@ public sealed class Trainer
                 BestEpoch = r.ReadInt32(),
                 Seconds = r.ReadDouble(),
             };
+            if (magic == CheckpointMagic)
+            {
+                state.Times = RunTimes.Load(r);
+            }
             int lines = r.ReadInt32();
             if (lines != state.Epoch)
             {

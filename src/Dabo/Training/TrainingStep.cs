@@ -9,6 +9,12 @@ namespace Dabo.Training;
 /// </summary>
 public abstract class TrainingStep : IDisposable
 {
+    /// <summary>
+    /// Where the step reports the time of its own augmentation and augmenter updates (<see cref="RunTimes.Augmentation"/>,
+    /// <see cref="RunTimes.AugmenterUpdates"/>); set by the trainer, null when nobody is counting.
+    /// </summary>
+    public RunTimes? Times { get; internal set; }
+
     /// <summary>Runs one step; returns the mean training loss and the number of correct predictions as scalar tensors.</summary>
     public abstract (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr);
 

@@ -76,6 +76,8 @@ public class ResumeTests
     [InlineData("standard+learned-policy:1", "shuffle")]
     [InlineData("transfer", "")]
     [InlineData("standard", "")]
+    [InlineData("randaugment", "")]
+    [InlineData("uniform-policy", "")]
     [InlineData("none", "")]
     public void Run_cancelled_after_epoch_2_and_resumed_writes_the_same_files(string augment, string variant)
     {

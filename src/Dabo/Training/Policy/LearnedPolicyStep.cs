@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dabo.Augmentation.Policies;
 using Dabo.Data;
 using TorchSharp;
@@ -83,14 +84,18 @@ public sealed class LearnedPolicyStep : TrainingStep
     public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr)
     {
         StepProfiler.Start();
+        long start = Stopwatch.GetTimestamp();
         var bytes = ToBytes(unitImages);
         using var draw = Policy.Sample(bytes.shape[0], _generator);
         var augmented = draw.Apply(bytes, Policy.Space);
         StepProfiler.Mark("policy augment");
+        Times?.AddSince(RunTimes.Augmentation, start);
         if (_step % _context.Config.PolicyUpdateEvery == 0)
         {
+            start = Stopwatch.GetTimestamp();
             Update(bytes, augmented, draw, labels);
             StepProfiler.Mark("policy update");
+            Times?.AddSince(RunTimes.AugmenterUpdates, start);
         }
         _step++;
         return _plain.Run(PreparedData.ToUnit(augmented, unitImages.device), labels, lr);
