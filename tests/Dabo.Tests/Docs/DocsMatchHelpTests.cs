@@ -11,11 +11,11 @@ namespace Dabo.Tests.Docs;
 [Collection("global-rng")]
 public partial class DocsMatchHelpTests
 {
-    // Flags of sbatch, dotnet, scripts/ and other tools the documentation quotes.
+    // Flags of sbatch (and "--key", the docs' placeholder for any sbatch option), dotnet, scripts/ and other tools the documentation quotes.
     private static readonly HashSet<string> OtherTools = new(StringComparer.Ordinal)
     {
         "--partition", "--time", "--mem", "--gres", "--requeue", "--array", "--cpus-per-task", "--parsable", "--dependency",
-        "--chdir", "--nodes", "--peer-malloc", "--torch113",
+        "--chdir", "--key", "--nodes", "--peer-malloc", "--torch113",
         "--project", "--verify-no-changes", "--no-restore", "--include", "--filter", "--no-build", "--nologo", "--version",
         "--source", "--add-source", "--global", "--tool-path", "--configuration", "--output", "--headless", "--screenshot",
         "--window-size", "--no-sandbox", "--disable-gpu", "--signal", "--kill-after", "--export", "--wrap", "--job-name",
