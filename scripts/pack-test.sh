@@ -99,10 +99,14 @@ var imager = new torchvision.io.SkiaImager();
 string root = Path.Combine(Path.GetTempPath(), $"dabo-pack-test-{Environment.ProcessId}");
 try
 {
+    // Two classes: a one-class dataset is refused.
     foreach (string split in new[] { "train", "test" })
     {
-        Directory.CreateDirectory(Path.Combine(root, split, "a"));
-        torchvision.io.write_image(images[0], Path.Combine(root, split, "a", "0.png"), torchvision.ImageFormat.Png, imager);
+        foreach (string label in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, split, label));
+            torchvision.io.write_image(images[0], Path.Combine(root, split, label, "0.png"), torchvision.ImageFormat.Png, imager);
+        }
     }
     using var dataset = ImageFolderReader.Load(root);
     Console.WriteLine($"decoded: [{string.Join(", ", dataset.Train.Images.shape)}], same pixels: {dataset.Train.Images[0].equal(images[0]).all().item<bool>()}");
@@ -117,7 +121,7 @@ run "$tmp/app-build.log" dotnet build "$app/App.csproj" -c Release --nologo || f
 out="$(cd "$app" && OMP_WAIT_POLICY=PASSIVE dotnet bin/Release/net10.0/App.dll 2>&1)" || { echo "$out" >&2; fail "the console project that references Dabo $version failed"; }
 echo "$out" | sed 's/^/pack-test:   /'
 echo "$out" | grep -q '^uniform-policy: \[8, 3, 32, 32\] Byte$' || fail "unexpected output of the console project"
-echo "$out" | grep -q '^decoded: \[1, 3, 32, 32\], same pixels: True$' || fail "the console project did not decode its PNG back"
+echo "$out" | grep -q '^decoded: \[2, 3, 32, 32\], same pixels: True$' || fail "the console project did not decode its PNG back"
 say "a console project referencing Dabo $version from the feed ran"
 
 # 3. The tool.
