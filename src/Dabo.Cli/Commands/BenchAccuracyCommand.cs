@@ -9,7 +9,7 @@ namespace Dabo.Cli.Commands;
 public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings>
 {
     /// <summary>Options of <c>dabo bench accuracy</c>.</summary>
-    public sealed class Settings : CommandSettings, IClusterSettings
+    public sealed class Settings : BenchClusterSettings
     {
         /// <summary>Quick mode.</summary>
         [CommandOption("--quick")]
@@ -43,47 +43,7 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         /// <summary>Threads.</summary>
         [CommandOption("--threads <T>")]
         [Description("CPU threads (default: all cores).")]
-        public int? Threads { get; init; }
-
-        /// <summary>Parallel jobs.</summary>
-        [CommandOption("-j|--jobs <N>")]
-        [Description(WorkerProcesses.JobsDescription)]
-        public int? Jobs { get; init; }
-
-        /// <summary>Quiet.</summary>
-        [CommandOption("-q|--quiet")]
-        [Description("Print only the tables.")]
-        public bool Quiet { get; init; }
-
-        /// <summary>Submit to Slurm.</summary>
-        [CommandOption("--slurm")]
-        [Description(SlurmLauncher.SlurmDescription)]
-        public bool Slurm { get; init; }
-
-        /// <summary>Array size.</summary>
-        [CommandOption("--slurm-tasks <N>")]
-        [Description(SlurmLauncher.TasksDescription)]
-        public int? SlurmTasks { get; init; }
-
-        /// <summary>CPUs per task.</summary>
-        [CommandOption("--slurm-cpus <N>")]
-        [Description(SlurmLauncher.CpusDescription)]
-        public int? SlurmCpus { get; init; }
-
-        /// <summary>sbatch options.</summary>
-        [CommandOption("--slurm-args <ARGS>")]
-        [Description(SlurmLauncher.ArgsDescription)]
-        public string? SlurmArgs { get; init; }
-
-        /// <summary>Print the scripts only.</summary>
-        [CommandOption("--dry-run")]
-        [Description(SlurmLauncher.DryRunDescription)]
-        public bool DryRun { get; init; }
-
-        /// <summary>Worker mode.</summary>
-        [CommandOption("--worker")]
-        [Description(SlurmLauncher.WorkerDescription)]
-        public bool Worker { get; init; }
+        public override int? Threads { get; init; }
     }
 
     /// <summary>A relative path that does not exist from the working directory is tried from the repository root.</summary>
