@@ -84,22 +84,7 @@ public partial class OnnxExampleTests
     {
         var example = Example().Match(File.ReadAllText(RepositoryFiles.Path("docs", "export.md")));
         Assert.True(example.Success, "docs/export.md has no ```csharp block under \"The classifier as ONNX\"");
-        var lines = example.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        string test = File.ReadAllText(RepositoryFiles.Path("tests", "Dabo.Tests", "Docs", "OnnxExampleTests.cs"));
-        string body = test[test.IndexOf("// ---- the documentation's example", StringComparison.Ordinal)..test.IndexOf("// ---- end of the example", StringComparison.Ordinal)];
-        var header = test[..test.IndexOf("namespace", StringComparison.Ordinal)];
-        int at = 0;
-        foreach (string line in lines)
-        {
-            if (line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var", StringComparison.Ordinal))
-            {
-                Assert.Contains(line, header, StringComparison.Ordinal);
-                continue;
-            }
-            string expected = ForTheTest.Aggregate(line, (l, s) => l.Replace(s.Docs, s.Test, StringComparison.Ordinal));
-            int found = body.IndexOf(expected, at, StringComparison.Ordinal);
-            Assert.True(found >= 0, $"docs/export.md line not in the test's example (in order): {line}");
-            at = found + expected.Length;
-        }
+        DocumentedExample.AssertRunBy("docs/export.md", example.Groups[1].Value, RepositoryFiles.Path("tests", "Dabo.Tests", "Docs", "OnnxExampleTests.cs"),
+            "// ---- the documentation's example", ForTheTest);
     }
 }

@@ -70,23 +70,8 @@ public partial class ReadmeExampleTests
     {
         var example = Example().Match(File.ReadAllText(RepositoryFiles.Path("README.md")));
         Assert.True(example.Success, "README.md has no ```csharp block under \"Use from C#\"");
-        var lines = example.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var lines = DocumentedExample.AssertRunBy("README", example.Groups[1].Value, RepositoryFiles.Path("tests", "Dabo.Tests", "Docs", "ReadmeExampleTests.cs"),
+            "// ---- the README's example", [.. ForTheTest.Select(s => (s.Readme, s.Test))]);
         Assert.InRange(lines.Count, 5, 15);
-        string test = File.ReadAllText(RepositoryFiles.Path("tests", "Dabo.Tests", "Docs", "ReadmeExampleTests.cs"));
-        string body = test[test.IndexOf("// ---- the README's example", StringComparison.Ordinal)..test.IndexOf("// ---- end of the example", StringComparison.Ordinal)];
-        var header = test[..test.IndexOf("namespace", StringComparison.Ordinal)];
-        int at = 0;
-        foreach (string line in lines)
-        {
-            if (line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var", StringComparison.Ordinal))
-            {
-                Assert.Contains(line, header, StringComparison.Ordinal);
-                continue;
-            }
-            string expected = ForTheTest.Aggregate(line, (l, s) => l.Replace(s.Readme, s.Test, StringComparison.Ordinal));
-            int found = body.IndexOf(expected, at, StringComparison.Ordinal);
-            Assert.True(found >= 0, $"README line not in the test's example (in order): {line}");
-            at = found + expected.Length;
-        }
     }
 }
