@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dabo;
-using Dabo.Augmentation;
+using Dabo.Methods;
 using Dabo.Training;
 
 // A small CNN with a learned augmentation policy on a few hundred Fashion-MNIST images.

@@ -16,6 +16,9 @@ namespace Dabo;
 /// <param name="Hint">What to pass instead, e.g. <c>e.g. 0.05</c>; appended to errors.</param>
 public sealed record NumericRange(string Flag, double Min, double Max, bool Integer = false, bool MinExclusive = false, bool MaxExclusive = false, string? Hint = null)
 {
+    /// <summary>Largest accepted learning rate: far beyond any useful value, and small enough to stay a finite float in libtorch.</summary>
+    public const double MaxLearningRate = 1e6;
+
     /// <summary>A whole-number range.</summary>
     public static NumericRange Whole(string flag, long min, long max, string? hint = null) => new(flag, min, max, Integer: true, Hint: hint);
 

@@ -99,7 +99,7 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
             {
                 throw new DaboException($"--methods: '{w}' is not a method of the selected protocols; choose from {string.Join(", ", known)}");
             }
-            Dabo.Augmentation.MethodSpec.RequireDistinct(wanted, "--methods");
+            Dabo.Methods.MethodSpec.RequireDistinct(wanted, "--methods");
             protocols = protocols.Select(p => p with { Methods = p.Methods.Where(wanted.Contains).ToList() }).Where(p => p.Methods.Count > 0).ToList();
         }
         if (protocols.Any(p => p.Name == "cifar10"))

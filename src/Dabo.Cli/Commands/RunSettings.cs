@@ -1,5 +1,9 @@
 using System.ComponentModel;
+using System.Reflection;
+using Dabo.Methods;
 using Dabo.Training;
+using Dabo.Training.Bilevel;
+using Dabo.Training.Policy;
 using Spectre.Console.Cli;
 
 namespace Dabo.Cli.Commands;
@@ -146,72 +150,72 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
 
     /// <summary>Inner steps.</summary>
     [CommandOption("--inner-steps <K>")]
-    [Description("Learned augmentation: look-ahead steps K of the truncated hypergradient (default 1).")]
+    [Description(BilevelOptions.InnerStepsHelp)]
     public int? InnerSteps { get; init; }
 
     /// <summary>Hypergradient.</summary>
     [CommandOption("--hypergrad <METHOD>")]
-    [Description("Learned augmentation: exact (default), fd (forward difference of first-order gradients, no second-order graph, one extra forward/backward; K = 1) or fd-central (two extra, more accurate).")]
+    [Description(BilevelOptions.HypergradHelp)]
     public string? Hypergrad { get; init; }
 
     /// <summary>Augmenter lr.</summary>
     [CommandOption("--augmenter-lr <LR>")]
-    [Description("Learned augmentation: augmenter SGD learning rate (default 0.2).")]
+    [Description(BilevelOptions.AugmenterLrHelp)]
     public double? AugmenterLr { get; init; }
 
     /// <summary>Augmenter momentum.</summary>
     [CommandOption("--augmenter-momentum <M>")]
-    [Description("Learned augmentation: augmenter SGD momentum (default 0.9).")]
+    [Description(BilevelOptions.AugmenterMomentumHelp)]
     public double? AugmenterMomentum { get; init; }
 
     /// <summary>Augmenter weight decay.</summary>
     [CommandOption("--augmenter-weight-decay <WD>")]
-    [Description("Learned augmentation: augmenter weight decay (default 0.01).")]
+    [Description(BilevelOptions.AugmenterWeightDecayHelp)]
     public double? AugmenterWeightDecay { get; init; }
 
     /// <summary>Augmenter parametrization.</summary>
     [CommandOption("--augmenter-kind <KIND>")]
-    [Description("Learned augmentation: ranges (default; learned per-parameter ranges with uniform noise) or mlp (the paper's noise-conditioned MLP).")]
+    [Description(BilevelOptions.AugmenterKindHelp)]
     public string? AugmenterKind { get; init; }
 
     /// <summary>Apply probability.</summary>
     [CommandOption("--apply-probability <P>")]
-    [Description("Learned augmentation: share of images the augmenter transforms; the rest pass untouched (default 0.5).")]
+    [Description(BilevelOptions.ApplyProbabilityHelp)]
     public double? ApplyProbability { get; init; }
 
     /// <summary>Policy lr.</summary>
     [CommandOption("--policy-lr <LR>")]
-    [Description("Learned policy: Adam learning rate of the policy's logits (default 0.05).")]
+    [Description(PolicyOptions.LrHelp)]
     public double? PolicyLr { get; init; }
 
     /// <summary>Policy KL weight.</summary>
     [CommandOption("--policy-kl <BETA>")]
-    [Description("Learned policy: weight β of the KL penalty towards the uniform prior (default 0.05); large values keep the prior.")]
+    [Description(PolicyOptions.KlHelp)]
     public double? PolicyKl { get; init; }
 
     /// <summary>Policy update interval.</summary>
     [CommandOption("--policy-update-every <N>")]
-    [Description("Learned policy: refresh the validation gradient and update the policy every N steps; it only samples in between (default 8).")]
+    [Description(PolicyOptions.UpdateEveryHelp)]
     public int? PolicyUpdateEvery { get; init; }
 
     /// <summary>Draws per image at an update.</summary>
     [CommandOption("--policy-samples <A>")]
-    [Description("Learned policy: augmented draws of each training image rewarded at an update; each draw's baseline is the mean of the others (default 4).")]
+    [Description(PolicyOptions.SamplesHelp)]
     public int? PolicySamples { get; init; }
 
     /// <summary>Validation images per update.</summary>
     [CommandOption("--policy-val-images <M>")]
-    [Description("Learned policy: validation images behind each validation gradient (default 128).")]
+    [Description(PolicyOptions.ValImagesHelp)]
     public int? PolicyValImages { get; init; }
 
     /// <summary>Policy operations.</summary>
     [CommandOption("--policy-ops <LIST>")]
-    [Description("Learned policy: the operations to choose from, comma-separated (default TrivialAugment-Wide's 14, 13 on grayscale data); also flip, crop, cutout, invert, scale, hue.")]
+    [Description(PolicyOptions.OperationsHelp)]
     public string? PolicyOperations { get; init; }
 
     /// <summary>Control.</summary>
     [CommandOption("--policy-control <MODE>")]
-    [Description("Learned policy: none (default), or shuffle to permute the advantages within each batch, the control that destroys the learning signal.")]
+    [Description(PolicyOptions.ControlHelp)]
     public string? PolicyControl { get; init; }
 
     /// <summary>Device.</summary>
@@ -244,34 +248,34 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
         return TrainingConfig.FromJson(File.ReadAllText(path), path);
     }
 
+    // Every long flag given on the command line (a value, or a switch that is on), read from the options' attributes.
+    private IEnumerable<string> GivenFlags() => GetType().GetProperties()
+        .Select(p => (Property: p, Option: p.GetCustomAttribute<CommandOptionAttribute>()))
+        .Where(x => x.Option is not null && x.Property.GetValue(this) is not (null or false))
+        .SelectMany(x => x.Option!.LongNames.Select(n => "--" + n));
+
     /// <summary>
-    /// Refuses learned-policy flags (<c>--policy-*</c>) given on the command line when none of
-    /// <paramref name="methods"/> is a learned policy: they would be ignored without a word.
+    /// Refuses a flag that only one kind of method reads (<see cref="MethodKind.OwnFlags"/>, e.g. <c>--policy-*</c>) when
+    /// none of <paramref name="methods"/> is of that kind: it would be ignored without a word.
     /// </summary>
     /// <param name="methods">The methods the command trains.</param>
     /// <param name="what">Where the methods come from, for the message (e.g. <c>--augment is trivialaugment</c>).</param>
-    /// <exception cref="DaboException">A policy flag without a learned-policy method.</exception>
+    /// <exception cref="DaboException">A method flag without a method of its kind.</exception>
     public void CheckPolicyFlags(IReadOnlyList<string> methods, string what)
     {
-        var given = new (string Flag, bool Given)[]
-        {
-            ("--policy-lr", PolicyLr is not null),
-            ("--policy-kl", PolicyKl is not null),
-            ("--policy-update-every", PolicyUpdateEvery is not null),
-            ("--policy-samples", PolicySamples is not null),
-            ("--policy-val-images", PolicyValImages is not null),
-            ("--policy-ops", PolicyOperations is not null),
-            ("--policy-control", PolicyControl is not null),
-        }.FirstOrDefault(f => f.Given).Flag;
-        if (given is null)
+        var given = GivenFlags().ToList();
+        if (given.Count == 0)
         {
             return;
         }
-        bool anyPolicy = methods.Any(m => Augmentation.MethodSpec.Parse(m, allowGrid: true).Learned?.Kind
-            is Augmentation.LearnedPartKind.Policy or Augmentation.LearnedPartKind.ShuffledPolicy);
-        if (!anyPolicy)
+        var kinds = methods.Select(m => MethodSpec.Parse(m, allowGrid: true).Learned?.Kind).OfType<MethodKind>().ToList();
+        foreach (var flag in given)
         {
-            throw new DaboException($"{given} applies only to learned-policy methods (learned-policy, learned-policy-shuffled); {what}");
+            var owner = MethodRegistry.Kinds.FirstOrDefault(k => k.OwnFlags.Contains(flag));
+            if (owner is not null && !kinds.Contains(owner))
+            {
+                throw new DaboException($"{flag} applies only to {owner.Name} methods ({string.Join(", ", owner.Syntaxes.Select(s => s.Split('[')[0]))}); {what}");
+            }
         }
     }
 

@@ -35,13 +35,13 @@ public static class DaboTrainer
     {
         ArgumentNullException.ThrowIfNull(options);
         TorchRuntime.EnsureLoaded();
-        var config = options.EffectiveConfig;
-        config.Validate();
+        var spec = RunSpec.From(options.EffectiveConfig);
+        var config = spec.Config;
         if (options.Resume && options.OutputDirectory is null)
         {
             throw new DaboException("Resume needs the OutputDirectory of the run to continue");
         }
-        if (options.Model is not null && config.Hypergrad == HypergradMethod.Exact && MethodPlan.Parse(config.Augment).Spec.Learned?.AugmenterName is not null)
+        if (options.Model is not null && spec.Method.NeedsFunctionalForward)
         {
             throw new DaboException(Classifier.ExactNeedsFunctionalForward);
         }
@@ -56,7 +56,7 @@ public static class DaboTrainer
             try
             {
                 var observer = progress is null ? options.Observer : new CompositeObserver([.. new ITrainingObserver?[] { options.Observer, new ProgressObserver(progress) }.OfType<ITrainingObserver>()]);
-                var trainer = new Trainer(config, directory, observer)
+                var trainer = new Trainer(spec, directory, observer)
                 {
                     Threads = options.Threads ?? threads,
                     CacheDirectory = options.CacheDirectory,

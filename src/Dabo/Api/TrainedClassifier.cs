@@ -278,20 +278,11 @@ public sealed class TrainedClassifier : IDisposable
             ClassifierFile.Load(classifier, modelFile, Remedy);
             module = classifier;
         }
-        var learned = MethodPlan.Parse(config.Augment).Spec.Learned;
-        Augmenter? augmenter = null;
-        PolicyDistribution? policy = null;
-        if (learned?.Policy is not null)
-        {
-            policy = PolicyFile.Read(run.PolicyFile).Policy;
-        }
-        else if (learned is not null)
-        {
-            // A transfer run trains with another run's augmenter, which it does not copy.
-            var source = learned.TransferDirectory is { } dir ? new RunDirectory(dir) : run;
-            augmenter = LearnedAugmentation.LoadAugmenter(source, channels, (config.Seed * 7919L) + 4);
-            augmenter.eval();
-        }
+        var spec = RunSpec.From(config);
+        // The augmenter (if any) passes to the classifier, which disposes it.
+        var artifacts = spec.Method.LoadArtifacts(run, channels, spec.Seeds.Augmenter);
+        var policy = artifacts.PolicyFile is { } file ? PolicyFile.Read(file).Policy : null;
+        var augmenter = artifacts.Augmenter;
         return new TrainedClassifier(module, factory is not null, config, summary, data.Mean, data.Std, data.ClassNames, data.ImageShape, augmenter, policy);
     }
 

@@ -1,4 +1,4 @@
-using Dabo.Augmentation;
+using Dabo.Methods;
 using Dabo.Training;
 using static TorchSharp.torch;
 

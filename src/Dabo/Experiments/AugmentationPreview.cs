@@ -27,7 +27,7 @@ public static class AugmentationPreview
         TorchRuntime.Initialize();
         using var dataset = DatasetLoader.Load(config.Dataset, cacheDirectory, config.ImageSize, config.MaxImagePixels);
         using var data = PreparedData.Create(dataset, config.TrainSize, config.ValRatio, config.TrainOnValidation, config.DataSeed);
-        using var augmentation = RunAugmentation.For(config, run, data.Channels);
+        using var augmentation = RunAugmentation.For(RunSpec.From(config), run, data.Channels);
         using var scope = NewDisposeScope();
         int n = Math.Min(count, data.Train.Count);
         var original = PreparedData.ToUnit(data.Train.Images.narrow(0, 0, n), CPU);

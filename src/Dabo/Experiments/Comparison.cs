@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Dabo.Augmentation;
 using Dabo.IO;
+using Dabo.Methods;
 using Dabo.Training;
 
 namespace Dabo.Experiments;
@@ -14,6 +14,7 @@ public sealed partial class Comparison
 {
     private readonly TrainingConfig _baseConfig;
     private readonly IReadOnlyList<string> _methods;
+    private readonly Dictionary<string, string?> _grids; // method → family of grid:FAMILY, or null
     private readonly IReadOnlyList<int> _seeds;
     private readonly string _directory;
 
@@ -33,9 +34,10 @@ public sealed partial class Comparison
         {
             throw new DaboException("--seeds: must be at least 1");
         }
-        foreach (var method in methods.Where(m => MethodSpec.Parse(m, allowGrid: true).GridFamily is null))
+        _grids = methods.ToDictionary(m => m, m => MethodSpec.Parse(m, allowGrid: true).GridFamily, StringComparer.Ordinal);
+        foreach (var method in methods.Where(m => _grids[m] is null))
         {
-            MethodPlan.Parse(method);
+            RunSpec.From(baseConfig with { Augment = method });
         }
         _baseConfig = baseConfig;
         _methods = methods;
@@ -118,7 +120,7 @@ public sealed partial class Comparison
         var jobs = new List<RunJob>();
         foreach (var method in _methods)
         {
-            if (MethodSpec.Parse(method, allowGrid: true).GridFamily is { } family)
+            if (_grids[method] is { } family)
             {
                 var search = new GridSearch(_baseConfig, family, Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
                 searches[method] = search;

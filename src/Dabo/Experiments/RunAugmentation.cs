@@ -29,46 +29,26 @@ public sealed class RunAugmentation : IDisposable
     public bool IsIdentity => _fixed.Count == 0 && _learned is null;
 
     /// <summary>
-    /// Rebuilds the augmentation of <paramref name="config"/>: a learned augmenter is read from
+    /// Rebuilds the augmentation of <paramref name="spec"/>'s method: a learned augmenter is read from
     /// <paramref name="run"/>'s <c>augmenter.bin</c>, a learned policy from its <c>policy.json</c>.
     /// </summary>
     /// <exception cref="DaboException">The learned part needs a run directory that lacks its file.</exception>
-    public static RunAugmentation For(TrainingConfig config, RunDirectory? run, int channels, long seed = 12345)
+    public static RunAugmentation For(RunSpec spec, RunDirectory? run, int channels, long seed = 12345)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        var plan = MethodPlan.Parse(config.Augment);
+        ArgumentNullException.ThrowIfNull(spec);
+        var method = spec.Method;
         var fixedAugmentations = new List<IFixedAugmentation>();
-        if (plan.CreateFixed(channels, config.Flip) is { } fixedPart)
+        if (method.CreateFixed(channels, spec.Config.Flip) is { } fixedPart)
         {
             fixedAugmentations.Add(fixedPart);
         }
-        Augmenter? learned = null;
-        if (plan.Spec.Learned is { Policy: not null })
+        // A learned policy is applied like policy:FILE, after the fixed part, as in training.
+        var artifacts = method.LoadArtifacts(run, channels, seed);
+        if (artifacts.PolicyFile is { } policyFile)
         {
-            fixedAugmentations.Add(LearnedPolicy(config, run));
+            fixedAugmentations.Add(new FixedPolicy(policyFile));
         }
-        else if (plan.Spec.Learned is { } l)
-        {
-            var source = l.TransferDirectory is { } dir ? new RunDirectory(dir) : run
-                ?? throw new DaboException($"--augment {config.Augment}: a learned augmenter needs the run directory that trained it");
-            learned = LearnedAugmentation.LoadAugmenter(source, channels, seed);
-            learned.eval();
-        }
-        return new RunAugmentation(fixedAugmentations, learned, seed);
-    }
-
-    // The policy a learned-policy run ended with, applied like policy:FILE (after the fixed part, as in training).
-    private static FixedPolicy LearnedPolicy(TrainingConfig config, RunDirectory? run)
-    {
-        if (run is null)
-        {
-            throw new DaboException($"--augment {config.Augment}: a learned policy needs the run directory that learned it; pass --run DIR, or --augment policy:DIR/policy.json");
-        }
-        if (!File.Exists(run.PolicyFile))
-        {
-            throw new DaboException($"--run {run.Path}: no policy.json; a learned-policy run writes it when it finishes (resume the run to finish it)");
-        }
-        return new FixedPolicy(run.PolicyFile);
+        return new RunAugmentation(fixedAugmentations, artifacts.Augmenter, seed);
     }
 
     /// <summary>Augments [0, 1] images (no gradient); the result is in the caller's dispose scope.</summary>

@@ -54,7 +54,7 @@ public static class RunEvaluation
         using var model = ModelRegistry.Create(config.Model, trainingData.Channels, trainingData.ClassNames.Count);
         ClassifierFile.Load(model, modelFile, "train the run again to rewrite it");
         model.to(device);
-        using var augmentation = ttaCopies > 1 ? RunAugmentation.For(config, run, trainingData.Channels) : null;
+        using var augmentation = ttaCopies > 1 ? RunAugmentation.For(RunSpec.From(config), run, trainingData.Channels) : null;
         Func<Tensor, Tensor>? transform = augmentation is null || augmentation.IsIdentity ? null : augmentation.Apply;
         var evaluation = Evaluator.Evaluate(model, data.Test, trainingData.Normalize, device, transform: transform, copies: ttaCopies);
         return new RunEvaluationResult(evaluation, data.ClassNames, dataset ?? config.Dataset, modelFile, ttaCopies);

@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Dabo.Augmentation;
 using Dabo.Augmentation.Learned;
-using Dabo.Augmentation.Policies;
 using Dabo.IO;
-using Dabo.Training.Bilevel;
-using Dabo.Training.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,47 +16,25 @@ public static class LearnedAugmentation
     private const string Magic = "DABO-AUGMENTER-v1";
     private const string AugmenterRemedy = "train the learned-augmentation run again to rewrite it";
 
-    /// <summary>Checks a learned part without building anything (a transferred augmenter's file is read).</summary>
-    public static void Validate(string learned)
+    /// <summary>Checks that <paramref name="directory"/> holds a readable augmenter file (read, not built), for <c>learned:RUN_DIR</c>.</summary>
+    /// <param name="learned">The learned part as written (<c>learned:RUN_DIR</c>), for messages.</param>
+    /// <param name="directory">The run directory that should hold the augmenter, as written.</param>
+    /// <exception cref="DaboException">No augmenter file (a learned-policy run: the message says how to reuse its policy), or a damaged one.</exception>
+    public static void CheckFile(string learned, string directory)
     {
-        var spec = MethodSpec.Parse(learned);
-        Validate(spec.Learned ?? throw new DaboException($"--augment {learned}: not a learned part"));
-    }
-
-    /// <summary>Checks a parsed learned part: for <c>learned:RUN_DIR</c>, that the run's augmenter file exists and reads.</summary>
-    public static void Validate(LearnedPart learned)
-    {
-        ArgumentNullException.ThrowIfNull(learned);
-        if (learned.TransferDirectory is { } dir)
+        var source = new RunDirectory(directory);
+        string file = source.AugmenterFile;
+        if (!File.Exists(file) && !Directory.Exists(file) && File.Exists(source.PolicyFile))
         {
-            var source = new RunDirectory(dir);
-            string file = source.AugmenterFile;
-            if (!File.Exists(file) && !Directory.Exists(file) && File.Exists(source.PolicyFile))
-            {
-                throw new DaboException($"--augment {learned}: {dir} has a policy.json but no augmenter.bin (a learned-policy run, or a learned:DIR run); reuse its policy with --augment policy:{source.PolicyFile}");
-            }
-            if (!File.Exists(file) && !Directory.Exists(file))
-            {
-                throw new DaboException($"--augment {learned}: {file} not found; pass the directory of a finished learned-augmentation run");
-            }
-            // Checked before the new run's directory is made: a damaged file must leave nothing behind.
-            ChecksummedFile.Read(file, "augmenter", AugmenterRemedy, r => ReadHeader(r, file));
+            throw new DaboException($"--augment {learned}: {directory} has a policy.json but no augmenter.bin (a learned-policy run, or a learned:DIR run); reuse its policy with --augment policy:{source.PolicyFile}");
         }
+        if (!File.Exists(file) && !Directory.Exists(file))
+        {
+            throw new DaboException($"--augment {learned}: {file} not found; pass the directory of a finished learned-augmentation run");
+        }
+        // Checked before the new run's directory is made: a damaged file must leave nothing behind.
+        ChecksummedFile.Read(file, "augmenter", AugmenterRemedy, r => ReadHeader(r, file));
     }
-
-    /// <summary>Options of a run's augmenter, from its configuration.</summary>
-    public static AugmenterOptions OptionsFor(TrainingConfig config) => new()
-    {
-        Parametrization = config.AugmenterKind,
-        ApplyProbability = config.ApplyProbability,
-        Seed = (config.Seed * 7919L) + 4,
-    };
-
-    /// <summary>
-    /// The arguments (slots, ranges) of <c>learned-policy[:S][:wide|narrow]</c> or of its control
-    /// <c>learned-policy-shuffled[…]</c>, or null when <paramref name="learned"/> is neither.
-    /// </summary>
-    public static PolicyArguments? PolicyArgumentsOf(string learned) => MethodSpec.PolicyArgumentsOf(learned);
 
     /// <summary>Writes <c>augmenter.bin</c> (checksummed): kind, channels, options and weights.</summary>
     public static void SaveAugmenter(Augmenter augmenter, RunDirectory run) => ChecksummedFile.Write(run.AugmenterFile, w =>
@@ -132,15 +106,5 @@ public static class LearnedAugmentation
             throw new DaboException($"{file}: invalid augmenter options ({e.Message}); {AugmenterRemedy}", e);
         }
         return (kind, channels, options);
-    }
-
-    /// <summary>For <c>learned:RUN_DIR</c>, loads the saved augmenter once to check it (kind, options, channels); other learned parts need no check.</summary>
-    public static void CheckTransfer(LearnedPart learned, int channels)
-    {
-        ArgumentNullException.ThrowIfNull(learned);
-        if (learned.TransferDirectory is { } dir)
-        {
-            using var augmenter = LoadAugmenter(new RunDirectory(dir), channels, 0);
-        }
     }
 }

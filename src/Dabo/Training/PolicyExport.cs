@@ -14,26 +14,24 @@ public static class PolicyExport
     /// <summary>Writes the ranges of <paramref name="augmenter"/> and their torchvision text into <paramref name="run"/>.</summary>
     /// <param name="augmenter">The trained (or frozen) augmenter.</param>
     /// <param name="run">The run directory.</param>
-    /// <param name="config">The run's configuration (its fixed part is named in the text).</param>
+    /// <param name="fixedText">The method's fixed part, named in the text (null for none).</param>
     /// <returns>The ranges written.</returns>
-    public static LearnedRanges WriteRanges(Augmenter augmenter, RunDirectory run, TrainingConfig config)
+    public static LearnedRanges WriteRanges(Augmenter augmenter, RunDirectory run, string? fixedText)
     {
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(config);
         var ranges = LearnedRanges.Of(augmenter);
         RangesFile.Write(ranges, run.PolicyFile);
-        AtomicFile.WriteAllText(run.File(TorchvisionText.FileName), TorchvisionText.For(ranges, "policy.json", MethodPlan.Parse(config.Augment).Fixed));
+        AtomicFile.WriteAllText(run.File(TorchvisionText.FileName), TorchvisionText.For(ranges, "policy.json", fixedText));
         return ranges;
     }
 
     /// <summary>Writes the torchvision text of a learned policy into <paramref name="run"/>.</summary>
     /// <param name="policy">The learned policy.</param>
     /// <param name="run">The run directory.</param>
-    /// <param name="config">The run's configuration.</param>
-    public static void WritePolicyText(PolicyDistribution policy, RunDirectory run, TrainingConfig config)
+    /// <param name="fixedText">The method's fixed part, named in the text (null for none).</param>
+    public static void WritePolicyText(PolicyDistribution policy, RunDirectory run, string? fixedText)
     {
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(config);
-        AtomicFile.WriteAllText(run.File(TorchvisionText.FileName), TorchvisionText.For(policy, "policy.json", MethodPlan.Parse(config.Augment).Fixed));
+        AtomicFile.WriteAllText(run.File(TorchvisionText.FileName), TorchvisionText.For(policy, "policy.json", fixedText));
     }
 }

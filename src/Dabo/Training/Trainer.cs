@@ -22,18 +22,29 @@ public sealed class Trainer
     private const int PreviewImages = 16;
     private const int CleanTrainEvalImages = 1000;
 
+    private readonly RunSpec _spec;
     private readonly TrainingConfig _config;
     private readonly RunDirectory _run;
     private readonly ITrainingObserver _observer;
 
     /// <summary>Creates a trainer for one run.</summary>
-    /// <param name="config">The run's configuration (validated here).</param>
+    /// <param name="config">The run's configuration (checked and resolved here, <see cref="RunSpec.From"/>).</param>
     /// <param name="outDirectory">The run directory.</param>
     /// <param name="observer">Progress receiver, or null for none.</param>
     public Trainer(TrainingConfig config, string outDirectory, ITrainingObserver? observer = null)
+        : this(RunSpec.From(config), outDirectory, observer)
     {
-        config.Validate();
-        _config = config;
+    }
+
+    /// <summary>Creates a trainer for one run.</summary>
+    /// <param name="spec">The run, parsed and checked.</param>
+    /// <param name="outDirectory">The run directory.</param>
+    /// <param name="observer">Progress receiver, or null for none.</param>
+    public Trainer(RunSpec spec, string outDirectory, ITrainingObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        _spec = spec;
+        _config = spec.Config;
         _run = new RunDirectory(outDirectory);
         _observer = observer ?? SilentObserver.Instance;
     }
@@ -70,7 +81,7 @@ public sealed class Trainer
     {
         TorchRuntime.Initialize(Threads);
         var device = ComputeDevice.Resolve(_config.Device);
-        var method = MethodPlan.Parse(_config.Augment);
+        var method = _spec.Method;
         if (ModelFactory is null)
         {
             ModelRegistry.Validate(_config.Model);
@@ -87,15 +98,15 @@ public sealed class Trainer
         {
             _observer.Warning($"{_config.Dataset}: validation split is the dataset's val/ folder ({data.Validation.Count} images); --val-ratio is ignored");
         }
-        if (method.Spec.Learned?.Policy is not null && PolicyValidationImages(_config, data) is var (used, splitName) && used < _config.PolicyValImages)
+        foreach (var warning in method.CheckData(data.Channels, data.Validation.Count, data.Train.Count))
         {
-            _observer.Warning($"--policy-val-images {_config.PolicyValImages}: more than the {used} images of the {splitName}; each validation gradient uses all {used}");
+            _observer.Warning(warning);
         }
         var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
 
         if (ModelFactory is null)
         {
-            ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.Learned is not null);
+            ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.IsLearned);
         }
 
         torch.manual_seed(_config.Seed);
@@ -117,11 +128,12 @@ public sealed class Trainer
         model.to(device);
         model.train();
         using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
-        using var sampler = new BatchSampler(data.Train, _config.BatchSize, seed: (_config.Seed * 7919L) + 1);
-        using var augmentGenerator = new Generator((ulong)((_config.Seed * 7919L) + 2));
-        using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _config.BatchSize, seed: (_config.Seed * 7919L) + 3);
+        var seeds = _spec.Seeds;
+        using var sampler = new BatchSampler(data.Train, _config.BatchSize, seed: seeds.BatchOrder);
+        using var augmentGenerator = new Generator((ulong)seeds.FixedAugmentation);
+        using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _config.BatchSize, seed: seeds.ValidationOrder);
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
-        using var step = method.CreateStep(new StepContext(_config, model, optimizer, Normalize, device, data, validationStream));
+        using var step = method.CreateStep(new StepContext(seeds, model, optimizer, Normalize, device, data, validationStream));
 
         if (!hasCheckpoint)
         {
@@ -202,7 +214,7 @@ public sealed class Trainer
             bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
             // Clean training images only where the test split is evaluated too (--test-every, the last epoch):
             // the report's dashed loss curve and TensorBoard are their only readers.
-            bool measureClean = evaluateTest && (fixedAugmentation is not null || method.Learned is not null);
+            bool measureClean = evaluateTest && (fixedAugmentation is not null || method.IsLearned);
             var line = EvaluateEpoch(model, data, device, epoch, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), measureClean, evaluateTest, times, cancellationToken);
             long outputStart = Stopwatch.GetTimestamp();
             WritePreview(step, fixedAugmentation, data.Train, previewIndex, device);
@@ -240,7 +252,7 @@ public sealed class Trainer
         double testAtBest = TestAccuracyOf(_run.BestModelFile, data, device, cancellationToken);
         var summary = new RunSummary
         {
-            Method = _config.Augment,
+            Method = method.Text,
             Model = _config.Model,
             Dataset = _config.Dataset,
             Seed = _config.Seed,
@@ -293,26 +305,21 @@ public sealed class Trainer
     {
         TorchRuntime.Initialize(threads);
         long bytes = 0;
-        foreach (var group in configs.GroupBy(c => (c.Dataset, c.ImageSize, c.MaxImagePixels, c.TrainSize, c.ValRatio, c.TrainOnValidation, c.DataSeed)))
+        var specs = configs.Select(c => (Config: c, Spec: RunSpec.From(c))).ToList();
+        foreach (var group in specs.GroupBy(c => (c.Config.Dataset, c.Config.ImageSize, c.Config.MaxImagePixels, c.Config.TrainSize, c.Config.ValRatio, c.Config.TrainOnValidation, c.Config.DataSeed)))
         {
-            foreach (var config in group)
+            foreach (var (config, _) in group)
             {
-                config.Validate();
                 ComputeDevice.Resolve(config.Device);
-                MethodPlan.Parse(config.Augment);
                 ModelRegistry.Validate(config.Model);
             }
             using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory, group.Key.ImageSize, group.Key.MaxImagePixels);
             using var data = PreparedData.Create(dataset, group.Key.TrainSize, group.Key.ValRatio, group.Key.TrainOnValidation, group.Key.DataSeed);
-            foreach (var config in group)
+            foreach (var (config, spec) in group)
             {
-                var method = MethodPlan.Parse(config.Augment);
-                method.CreateFixed(data.Channels, config.Flip);
-                ModelMemory.Check(config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, config.BatchSize, method.Learned is not null);
-                if (method.Spec.Learned is { } learned)
-                {
-                    LearnedAugmentation.CheckTransfer(learned, data.Channels);
-                }
+                spec.Method.CheckData(data.Channels, data.Validation.Count, data.Train.Count);
+                spec.Method.CreateFixed(data.Channels, config.Flip);
+                ModelMemory.Check(config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, config.BatchSize, spec.Method.IsLearned);
                 bytes = (long)Math.Min(long.MaxValue / 2, (double)bytes + RunDirectory.EstimatedBytes(ModelRegistry.CountParameters(config.Model, data.Channels, data.ClassNames.Count)));
             }
         }
@@ -321,16 +328,6 @@ public sealed class Trainer
             OutputPaths.EnsureSpace("--out", outDirectory, bytes);
         }
     }
-
-    /// <summary>
-    /// The validation images behind one validation gradient of a learned policy: <c>--policy-val-images</c>, capped
-    /// at the split the gradient is drawn from (the validation split, else the training split), so that a large value
-    /// never cycles a small split into one huge batch. Returns the count and the split's name.
-    /// </summary>
-    internal static (int Images, string Split) PolicyValidationImages(TrainingConfig config, PreparedData data) =>
-        data.Validation.Count > 0
-            ? (Math.Min(config.PolicyValImages, data.Validation.Count), "validation split")
-            : (Math.Min(config.PolicyValImages, data.Train.Count), "training split (there is no validation split)");
 
     // The best-validation model, reloaded and evaluated on the test split once, at the end.
     private double TestAccuracyOf(string modelFile, PreparedData data, Device device, CancellationToken cancellationToken)
@@ -441,7 +438,7 @@ public sealed class Trainer
             var saved = TrainingConfig.FromJson(r.ReadString(), file);
             if (saved != _config)
             {
-                throw new DaboException($"{file}: checkpoint of another configuration (model {saved.Model}, augment {saved.Augment}); use its flags or another --out");
+                throw new DaboException($"{file}: checkpoint of another configuration ({string.Join(", ", saved.DifferingKeys(_config))} differ); use its flags or another --out");
             }
             var state = new LoopState
             {

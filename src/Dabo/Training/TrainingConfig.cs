@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dabo.Augmentation.Learned;
+using Dabo.Training.Bilevel;
+using Dabo.Training.Policy;
 
 namespace Dabo.Training;
 
@@ -99,54 +101,49 @@ public sealed record TrainingConfig
     public string Device { get; init; } = "cpu";
 
     /// <summary>Learned augmentation: inner steps K of the truncated look-ahead.</summary>
-    public int InnerSteps { get; init; } = 1;
+    public int InnerSteps { get; init; } = BilevelOptions.Default.InnerSteps;
 
     /// <summary>Learned augmentation: hypergradient method, <c>exact</c>, <c>fd</c> (forward difference) or <c>fd-central</c>.</summary>
-    public HypergradMethod Hypergrad { get; init; } = HypergradMethod.Exact;
+    public HypergradMethod Hypergrad { get; init; } = BilevelOptions.Default.Hypergrad;
 
     /// <summary>Learned augmentation: augmenter learning rate.</summary>
-    public double AugmenterLr { get; init; } = 0.2;
+    public double AugmenterLr { get; init; } = BilevelOptions.Default.AugmenterLr;
 
     /// <summary>Learned augmentation: augmenter SGD momentum.</summary>
-    public double AugmenterMomentum { get; init; } = 0.9;
+    public double AugmenterMomentum { get; init; } = BilevelOptions.Default.AugmenterMomentum;
 
     /// <summary>Learned augmentation: augmenter weight decay.</summary>
-    public double AugmenterWeightDecay { get; init; } = 0.01;
+    public double AugmenterWeightDecay { get; init; } = BilevelOptions.Default.AugmenterWeightDecay;
 
     /// <summary>Learned augmentation: parametrization, <c>ranges</c> or <c>mlp</c>.</summary>
-    public AugmenterParametrization AugmenterKind { get; init; } = AugmenterParametrization.Ranges;
+    public AugmenterParametrization AugmenterKind { get; init; } = BilevelOptions.Default.AugmenterKind;
 
-    /// <summary>
-    /// Learned augmentation: share of images the augmenter transforms; the rest pass through untouched, so
-    /// the classifier also sees images without resampling blur. 0.5 by default: on Fashion-MNIST (1,000 images,
-    /// 100 epochs, seed 0) it had a lower final validation loss (0.515 vs 0.570) and higher validation accuracy
-    /// (0.812 vs 0.804, mean of the last 10 epochs) than 1.0.
-    /// </summary>
-    public double ApplyProbability { get; init; } = 0.5;
+    /// <summary>Learned augmentation: share of images the augmenter transforms (<see cref="BilevelOptions.ApplyProbability"/>).</summary>
+    public double ApplyProbability { get; init; } = BilevelOptions.Default.ApplyProbability;
 
     /// <summary>Learned policy: Adam learning rate of the policy's logits.</summary>
-    public double PolicyLr { get; init; } = 0.05;
+    public double PolicyLr { get; init; } = PolicyOptions.Default.Lr;
 
     /// <summary>Learned policy: weight β of the KL penalty towards the uniform prior.</summary>
-    public double PolicyKl { get; init; } = 0.05;
+    public double PolicyKl { get; init; } = PolicyOptions.Default.Kl;
 
     /// <summary>Learned policy: refresh the validation gradient and update the policy every this many steps (it only samples in between).</summary>
-    public int PolicyUpdateEvery { get; init; } = 8;
+    public int PolicyUpdateEvery { get; init; } = PolicyOptions.Default.UpdateEvery;
 
     /// <summary>Learned policy: augmented draws per training image at an update (their mean is each draw's baseline).</summary>
-    public int PolicySamples { get; init; } = 4;
+    public int PolicySamples { get; init; } = PolicyOptions.Default.Samples;
 
     /// <summary>Learned policy: validation images behind each validation gradient.</summary>
-    public int PolicyValImages { get; init; } = 128;
+    public int PolicyValImages { get; init; } = PolicyOptions.Default.ValImages;
 
     /// <summary>
     /// Learned policy: the operations it chooses from, comma-separated names of the table of
     /// operations (e.g. <c>identity,translate-x,translate-y,cutout</c>); empty for TrivialAugment-Wide's set.
     /// </summary>
-    public string PolicyOperations { get; init; } = "";
+    public string PolicyOperations { get; init; } = PolicyOptions.Default.Operations;
 
     /// <summary>Learned policy: <c>none</c>, or <c>shuffle</c> to permute the advantages within each batch (the control that destroys the signal).</summary>
-    public PolicyControl PolicyControl { get; init; } = PolicyControl.None;
+    public PolicyControl PolicyControl { get; init; } = PolicyOptions.Default.Control;
 
     /// <summary>JSON options for configs, metrics and summaries: snake_case, indented.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
@@ -158,9 +155,6 @@ public sealed record TrainingConfig
         // Enums as the command line writes them ("cosine", "fd-central"): run directories written when these were strings still read.
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
     };
-
-    /// <summary>Largest accepted learning rate: far beyond any useful value, and small enough to stay a finite float in libtorch.</summary>
-    public const double MaxLearningRate = 1e6;
 
     /// <summary>
     /// The accepted range of every numeric field, by flag: the one table that both the command line
@@ -175,23 +169,15 @@ public sealed record TrainingConfig
         NumericRange.Whole("--epochs", 1, 100_000, "e.g. 30"),
         NumericRange.Whole("--batch-size", 1, 65_536, "e.g. 32"),
         NumericRange.Whole("--freeze-epochs", 0, 100_000, "e.g. 5, at most --epochs"),
-        new("--lr", 0, MaxLearningRate, MinExclusive: true, Hint: "e.g. 0.05"),
+        new("--lr", 0, NumericRange.MaxLearningRate, MinExclusive: true, Hint: "e.g. 0.05"),
         new("--momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
         new("--weight-decay", 0, 1, Hint: "e.g. 5e-4"),
         new("--warmup-epochs", 0, 100_000, Hint: "and below --epochs"),
         NumericRange.Whole("--test-every", 1, 100_000, "e.g. 1"),
         NumericRange.Whole("--seed", 0, int.MaxValue),
         NumericRange.Whole("--data-seed", 0, int.MaxValue),
-        NumericRange.Whole("--inner-steps", 1, 100, "e.g. 1"),
-        new("--augmenter-lr", 0, MaxLearningRate, Hint: "e.g. 0.2"),
-        new("--augmenter-momentum", 0, 1, MaxExclusive: true, Hint: "e.g. 0.9"),
-        new("--augmenter-weight-decay", 0, 1, Hint: "e.g. 0.01"),
-        new("--apply-probability", 0, 1, Hint: "e.g. 0.5"),
-        new("--policy-lr", 0, MaxLearningRate, Hint: "e.g. 0.05"),
-        new("--policy-kl", 0, 1e6, Hint: "e.g. 0.05"),
-        NumericRange.Whole("--policy-update-every", 1, 1_000_000, "e.g. 2"),
-        NumericRange.Whole("--policy-samples", 1, 64, "e.g. 4"),
-        NumericRange.Whole("--policy-val-images", 1, 100_000, "e.g. 128"),
+        .. BilevelOptions.Numeric.Select(o => o.Range),
+        .. PolicyOptions.Numeric.Select(o => o.Range),
     ];
 
     private IEnumerable<(string Flag, double Value)> NumericValues()
@@ -216,16 +202,6 @@ public sealed record TrainingConfig
         yield return ("--test-every", TestEvery);
         yield return ("--seed", Seed);
         yield return ("--data-seed", DataSeed);
-        yield return ("--inner-steps", InnerSteps);
-        yield return ("--augmenter-lr", AugmenterLr);
-        yield return ("--augmenter-momentum", AugmenterMomentum);
-        yield return ("--augmenter-weight-decay", AugmenterWeightDecay);
-        yield return ("--apply-probability", ApplyProbability);
-        yield return ("--policy-lr", PolicyLr);
-        yield return ("--policy-kl", PolicyKl);
-        yield return ("--policy-update-every", PolicyUpdateEvery);
-        yield return ("--policy-samples", PolicySamples);
-        yield return ("--policy-val-images", PolicyValImages);
     }
 
     /// <summary>Checks every field (ranges from <see cref="Ranges"/>, names, null keys of a config file); names the flag in the error.</summary>
@@ -255,35 +231,36 @@ public sealed record TrainingConfig
         {
             throw new DaboException($"--warmup-epochs {WarmupEpochs}: must be below --epochs ({Epochs})");
         }
-        if (PolicyOperations.Length > 0)
-        {
-            var names = PolicyOperations.Split(',', StringSplitOptions.TrimEntries);
-            foreach (var name in names)
-            {
-                if (!Augmentation.Operations.OperationTable.All.Any(o => o.Name == name))
-                {
-                    throw new DaboException($"--policy-ops: unknown operation '{name}'; choose from {string.Join(", ", Augmentation.Operations.OperationTable.All.Select(o => o.Name))}");
-                }
-            }
-            if (names.Distinct().Count() != names.Length || names.Length < 2)
-            {
-                throw new DaboException($"--policy-ops {PolicyOperations}: name at least two different operations, each once");
-            }
-        }
-        CheckDefined(Schedule, "--schedule");
-        CheckDefined(Hypergrad, "--hypergrad");
-        CheckDefined(AugmenterKind, "--augmenter-kind");
-        CheckDefined(PolicyControl, "--policy-control");
+        OptionNames.CheckDefined(Schedule, "--schedule");
+        Bilevel.Check();
+        Policy.Check();
     }
 
-    private static void CheckDefined<T>(T value, string flag)
-        where T : struct, Enum
+    /// <summary>The options of a learned augmenter's bilevel step, read from this configuration.</summary>
+    [JsonIgnore]
+    public BilevelOptions Bilevel => new()
     {
-        if (!Enum.IsDefined(value))
-        {
-            throw new DaboException($"{flag}: undefined value {value}; use one of {string.Join(", ", Enum.GetValues<T>().Select(OptionNames.Of))}");
-        }
-    }
+        InnerSteps = InnerSteps,
+        Hypergrad = Hypergrad,
+        AugmenterLr = AugmenterLr,
+        AugmenterMomentum = AugmenterMomentum,
+        AugmenterWeightDecay = AugmenterWeightDecay,
+        AugmenterKind = AugmenterKind,
+        ApplyProbability = ApplyProbability,
+    };
+
+    /// <summary>The options of a learned policy, read from this configuration.</summary>
+    [JsonIgnore]
+    public PolicyOptions Policy => new()
+    {
+        Lr = PolicyLr,
+        Kl = PolicyKl,
+        UpdateEvery = PolicyUpdateEvery,
+        Samples = PolicySamples,
+        ValImages = PolicyValImages,
+        Operations = PolicyOperations,
+        Control = PolicyControl,
+    };
 
     // Keys whose values are enum words: a bad word in a config file gets the command line's message.
     private static readonly Dictionary<string, Action<string>> EnumKeys = new(StringComparer.Ordinal)
@@ -293,6 +270,16 @@ public sealed record TrainingConfig
         ["augmenter_kind"] = v => OptionNames.AugmenterKind(v),
         ["policy_control"] = v => OptionNames.PolicyControl(v),
     };
+
+    /// <summary>The config.json keys whose values differ from <paramref name="other"/>'s (e.g. <c>augment</c>, <c>seed</c>), for messages.</summary>
+    /// <param name="other">The configuration to compare with.</param>
+    public IReadOnlyList<string> DifferingKeys(TrainingConfig other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var mine = System.Text.Json.Nodes.JsonNode.Parse(ToJson())!.AsObject();
+        var theirs = System.Text.Json.Nodes.JsonNode.Parse(other.ToJson())!.AsObject();
+        return [.. mine.Select(p => p.Key).Where(key => !System.Text.Json.Nodes.JsonNode.DeepEquals(mine[key], theirs[key]))];
+    }
 
     /// <summary>Serializes to indented snake_case JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

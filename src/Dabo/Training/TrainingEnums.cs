@@ -59,6 +59,17 @@ public static class OptionNames
         _ => throw new DaboException($"--policy-control {name}: use none or shuffle"),
     };
 
+    /// <summary>Refuses a value outside the enum (a cast integer), naming the flag and the accepted words.</summary>
+    /// <exception cref="DaboException">An undefined value.</exception>
+    public static void CheckDefined<T>(T value, string flag)
+        where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new DaboException($"{flag}: undefined value {value}; use one of {string.Join(", ", Enum.GetValues<T>().Select(Of))}");
+        }
+    }
+
     /// <summary>The word of an enum value as the command line and config files write it (<c>FdCentral</c> → <c>fd-central</c>).</summary>
     public static string Of<T>(T value)
         where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());

@@ -4,6 +4,7 @@ using Dabo.Augmentation;
 using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Learned;
 using Dabo.Cli.Commands;
+using Dabo.Methods;
 using Dabo.Models;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Dabo;
-using Dabo.Augmentation;
+using Dabo.Methods;
 using Dabo.Tests.Training;
 using Dabo.Training;
 

@@ -67,7 +67,7 @@ public class LearnedRangesRunTests
         // preview and eval --tta rebuild both runs' augmentation.
         foreach (var (config, run) in new[] { (Config(dir.Combine("data"), "learned-affine"), learned), (reusedConfig, new RunDirectory(dir.Combine("reused"))) })
         {
-            using var augmentation = RunAugmentation.For(config, run, 1);
+            using var augmentation = RunAugmentation.For(RunSpec.From(config), run, 1);
             using var scope = NewDisposeScope();
             var images = rand(8, 1, 12, 12);
             var output = augmentation.Apply(images);

@@ -125,7 +125,7 @@ public class TrainerTests
     {
         using var dir = new TempDirectory();
         TrainingData.WriteSeparable(dir.Combine("data"));
-        var config = Config(dir.Combine("data"), epochs: 2) with { Lr = TrainingConfig.MaxLearningRate };
+        var config = Config(dir.Combine("data"), epochs: 2) with { Lr = NumericRange.MaxLearningRate };
         var e = Assert.Throws<DaboException>(() => new Trainer(config, dir.Combine("run")).Run());
         Assert.Contains("training diverged", e.Message);
         Assert.Contains("at epoch 1", e.Message);

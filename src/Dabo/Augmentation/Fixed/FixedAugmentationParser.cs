@@ -102,11 +102,13 @@ public static class FixedAugmentationParser
     /// </summary>
     /// <example><c>standard+learned-affine</c> → (<c>standard</c>, <c>learned-affine</c>);
     /// <c>none</c> → (<c>none</c>, null); <c>learned:runs/a</c> → (null, <c>learned:runs/a</c>).</example>
-    public static AugmentationMethod Split(string method)
+    /// <param name="method">The method as written.</param>
+    /// <param name="isLearned">Also starts the learned part: a name a registered learned kind claims (null: only the prefix).</param>
+    public static AugmentationMethod Split(string method, Func<string, bool>? isLearned = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         var parts = method.Split('+');
-        var learnedAt = Array.FindIndex(parts, p => p.Trim().StartsWith(LearnedPrefix, StringComparison.OrdinalIgnoreCase));
+        var learnedAt = Array.FindIndex(parts, p => p.Trim().StartsWith(LearnedPrefix, StringComparison.OrdinalIgnoreCase) || (isLearned?.Invoke(p.Trim()) ?? false));
         if (learnedAt < 0)
         {
             return new AugmentationMethod(Blank(method) ? null : method.Trim(), null);

@@ -48,7 +48,7 @@ public sealed class MlpAugmenter : Augmenter
         // Seeded initialization (PyTorch's default U(±1/√fan_in) for hidden layers) so an augmenter
         // is reproducible from its options alone; the output layer is near zero (identity at start).
         // Drawn with rand + copy_ because nn.init.uniform_ ignores its generator in TorchSharp 0.107.
-        using var generator = new Generator(unchecked((ulong)(options.Seed * 7919 + 17)), CPU);
+        using var generator = new Generator(unchecked((ulong)SeedStreams.MlpInitialization(options.Seed)), CPU);
         foreach (var linear in linears)
         {
             double bound = 1.0 / Math.Sqrt(linear.weight!.shape[1]);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dabo.Augmentation;
 using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Learned;
 using Dabo.Data;
@@ -44,7 +43,7 @@ public sealed class SpeedBenchmark
     {
         TorchRuntime.Initialize(_options.Threads);
         int threads = torch.get_num_threads();
-        using var generator = new Generator((ulong)_options.Seed + 17);
+        using var generator = new Generator((ulong)new SeedStreams(_options.Seed).SyntheticData);
         int b = _options.BatchSize;
         using var test = SyntheticImages.Create(b, _options.Channels, _options.ImageSize, _options.Classes, generator);
         using var data = PreparedData.FromSets(
@@ -178,14 +177,15 @@ public sealed class SpeedBenchmark
             Hypergrad = mode == Mode.K1Fd ? HypergradMethod.Fd : HypergradMethod.Exact,
         };
         var optimizer = new SgdMomentum(model.Weights, config.Momentum, config.WeightDecay, config.Nesterov);
-        var train = new BatchSampler(data.Train, _options.BatchSize, seed: _options.Seed + 1, dropLast: true);
-        var validation = new BatchSampler(data.Validation, _options.BatchSize, seed: _options.Seed + 3);
-        var context = new StepContext(config, model, optimizer, data.Normalize, CPU, data, validation);
+        var spec = RunSpec.From(config);
+        var train = new BatchSampler(data.Train, _options.BatchSize, seed: spec.Seeds.BatchOrder, dropLast: true);
+        var validation = new BatchSampler(data.Validation, _options.BatchSize, seed: spec.Seeds.ValidationOrder);
+        var context = new StepContext(spec.Seeds, model, optimizer, data.Normalize, CPU, data, validation);
         // The trainer's own factory; the plain mode runs behind a frozen learned-affine augmenter,
         // like the PyTorch anchor's plain mode.
         var step = mode == Mode.Plain
-            ? TrainingSteps.Frozen(context, AugmenterFactory.Create(AugmenterKind, data.Channels, LearnedAugmentation.OptionsFor(config)))
-            : TrainingSteps.Create(MethodSpec.Parse(config.Augment), context);
+            ? FrozenAugmenterStep.Create(context, AugmenterFactory.Create(AugmenterKind, data.Channels, config.Bilevel.Augmenter(spec.Seeds.Augmenter)), null)
+            : spec.Method.CreateStep(context);
         return new Harness
         {
             Model = model,
@@ -361,11 +361,12 @@ public sealed class SpeedBenchmark
     {
         var results = new List<DataPathSpeed>();
         int reps = _options.Steps;
-        using var augmentGenerator = new Generator((ulong)_options.Seed + 2);
+        var seeds = new SeedStreams(_options.Seed);
+        using var augmentGenerator = new Generator((ulong)seeds.FixedAugmentation);
         foreach (var name in FixedAugmentations)
         {
             var augmentation = FixedAugmentationParser.Parse(name, data.Channels);
-            using var sampler = new BatchSampler(data.Train, _options.BatchSize, seed: _options.Seed + 1, dropLast: true);
+            using var sampler = new BatchSampler(data.Train, _options.BatchSize, seed: seeds.BatchOrder, dropLast: true);
             using var batches = Batches(sampler).GetEnumerator();
             var times = new List<double>();
             for (int i = 0; i < _options.WarmupSteps + reps; i++)
@@ -388,8 +389,8 @@ public sealed class SpeedBenchmark
             results.Add(Speed($"batch+{name}", Median(times)));
         }
 
-        using (var augmenter = AugmenterFactory.Create(AugmenterKind, data.Channels, new AugmenterOptions { Seed = _options.Seed }))
-        using (var sampler = new BatchSampler(data.Train, _options.BatchSize, seed: _options.Seed + 1, dropLast: true))
+        using (var augmenter = AugmenterFactory.Create(AugmenterKind, data.Channels, new AugmenterOptions { Seed = seeds.Augmenter }))
+        using (var sampler = new BatchSampler(data.Train, _options.BatchSize, seed: seeds.BatchOrder, dropLast: true))
         {
             using var batches = Batches(sampler).GetEnumerator();
             var frozen = new List<double>();

@@ -108,9 +108,11 @@ public sealed record SpeedBenchmarkOptions
         {
             throw new DaboException($"classes {Classes}: must be at least 2");
         }
-        if (InnerSteps.Any(k => k is < 1 or > 64))
+        // The range training accepts, so that every K the benchmark times is one a run can use.
+        var range = Training.Bilevel.BilevelOptions.InnerStepsRange;
+        if (InnerSteps.Any(k => !range.Contains(k)))
         {
-            throw new DaboException($"--inner-steps {string.Join(',', InnerSteps)}: each K must be from 1 to 64, e.g. 1,2,4,8");
+            throw new DaboException($"--inner-steps {string.Join(',', InnerSteps)}: each K must be from {range.Min} to {range.Max}, e.g. 1,2,4,8");
         }
         if (Threads is < 0)
         {

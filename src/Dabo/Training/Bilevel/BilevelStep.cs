@@ -18,31 +18,41 @@ public sealed class BilevelStep : TrainingStep
     private readonly StepContext _context;
     private readonly Augmenter _augmenter;
     private readonly SgdMomentum _augmenterOptimizer;
+    private readonly BilevelOptions _options;
+    private readonly string? _fixedText;
     private LookAheadWindow? _window;
     private double _hypergradNormSum;
     private int _hypergradCount;
     private int _skipped;
 
     /// <summary>Creates the step around a fresh augmenter.</summary>
-    public BilevelStep(StepContext context, Augmenter augmenter)
+    /// <param name="context">The run.</param>
+    /// <param name="augmenter">The augmenter to learn (the step owns it).</param>
+    /// <param name="options">K, the hypergradient and the augmenter's optimizer.</param>
+    /// <param name="fixedText">The method's fixed part, named in the exported <c>torchvision.txt</c>; null for none.</param>
+    public BilevelStep(StepContext context, Augmenter augmenter, BilevelOptions options, string? fixedText)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
         if (context.Data.Validation.Count == 0)
         {
             throw new DaboException("--val-ratio 0: learned augmentation needs a validation split for its hypergradient; use e.g. --val-ratio 0.2");
         }
-        if (!context.Model.IsFunctional && context.Config.Hypergrad == HypergradMethod.Exact)
+        if (!context.Model.IsFunctional && options.Hypergrad == HypergradMethod.Exact)
         {
             throw new DaboException(Models.Classifier.ExactNeedsFunctionalForward);
         }
-        if (context.Config.Hypergrad != HypergradMethod.Exact && context.Config.InnerSteps != 1)
+        if (options.Hypergrad != HypergradMethod.Exact && options.InnerSteps != 1)
         {
-            throw new DaboException($"--hypergrad {OptionNames.Of(context.Config.Hypergrad)} supports --inner-steps 1 only (got {context.Config.InnerSteps}); use --hypergrad exact for K > 1");
+            throw new DaboException($"--hypergrad {OptionNames.Of(options.Hypergrad)} supports --inner-steps 1 only (got {options.InnerSteps}); use --hypergrad exact for K > 1");
         }
         _context = context;
+        _options = options;
+        _fixedText = fixedText;
         _augmenter = augmenter;
         _augmenter.to(context.Device);
         var parameters = augmenter.parameters().ToArray();
-        _augmenterOptimizer = new SgdMomentum(parameters, context.Config.AugmenterMomentum, context.Config.AugmenterWeightDecay);
+        _augmenterOptimizer = new SgdMomentum(parameters, options.AugmenterMomentum, options.AugmenterWeightDecay);
     }
 
     /// <summary>The augmenter being learned.</summary>
@@ -57,14 +67,14 @@ public sealed class BilevelStep : TrainingStep
         draw = new AugmenterDraw(draw.Mask.to(unitImages.device), draw.Noise.to(unitImages.device));
         Tensor loss;
         Tensor logits;
-        if (_context.Config.InnerSteps == 1)
+        if (_options.InnerSteps == 1)
         {
             var (xv, yv) = NextValidationBatch();
             StepProfiler.Mark("draw + validation batch");
             var problem = new HypergradientProblem(model, _context.Optimizer.Buffers, _context.Optimizer.Rule, _context.Normalize, _augmenter,
                 unitImages, labels, draw, xv, yv, lr, BatchNormMode.TrainUpdate);
-            var result = _context.Config.Hypergrad is HypergradMethod.Fd or HypergradMethod.FdCentral
-                ? Hypergradient.FiniteDifferenceK1(problem, central: _context.Config.Hypergrad == HypergradMethod.FdCentral)
+            var result = _options.Hypergrad is HypergradMethod.Fd or HypergradMethod.FdCentral
+                ? Hypergradient.FiniteDifferenceK1(problem, central: _options.Hypergrad == HypergradMethod.FdCentral)
                 : Hypergradient.ExactK1(problem);
             UpdateAugmenter(result.Gradients);
             StepProfiler.Mark("augmenter update");
@@ -80,7 +90,7 @@ public sealed class BilevelStep : TrainingStep
             StepProfiler.Mark("augment forward");
             (loss, logits) = _window.Step(augmented, labels, lr, BatchNormMode.TrainUpdate);
             StepProfiler.Mark("look-ahead step (create_graph)");
-            if (_window.Steps == _context.Config.InnerSteps)
+            if (_window.Steps == _options.InnerSteps)
             {
                 FinishWindow();
             }
@@ -137,7 +147,7 @@ public sealed class BilevelStep : TrainingStep
         _hypergradCount++;
         var phi = _augmenter.parameters().ToArray();
         var before = phi.Select(p => p.detach().clone()).ToArray();
-        _augmenterOptimizer.Step(hypergradient, _context.Config.AugmenterLr);
+        _augmenterOptimizer.Step(hypergradient, _options.AugmenterLr);
         bool finite;
         using (no_grad())
         {
@@ -170,7 +180,7 @@ public sealed class BilevelStep : TrainingStep
         {
             Augmenter = _augmenter.Describe(),
             HypergradNorm = _hypergradCount == 0 ? null : _hypergradNormSum / _hypergradCount,
-            AugmenterLr = _context.Config.AugmenterLr,
+            AugmenterLr = _options.AugmenterLr,
             SkippedAugmenterUpdates = _skipped,
         };
         _hypergradNormSum = 0;
@@ -217,7 +227,7 @@ public sealed class BilevelStep : TrainingStep
     public override void SaveArtifacts(RunDirectory run)
     {
         LearnedAugmentation.SaveAugmenter(_augmenter, run);
-        PolicyExport.WriteRanges(_augmenter, run, _context.Config);
+        PolicyExport.WriteRanges(_augmenter, run, _fixedText);
     }
 
     /// <inheritdoc />

@@ -10,12 +10,12 @@ namespace Dabo.Training.Policy;
 /// <c>learned-policy[:S][:wide|narrow]</c>: the classifier trains on images augmented by S operation slots drawn
 /// from a learned <see cref="PolicyDistribution"/> that starts at the uniform policy (step 0 draws
 /// exactly what <c>uniform-policy[:S]</c> draws with the same seed); every
-/// <see cref="TrainingConfig.PolicyUpdateEvery"/> steps the <see cref="PolicyLearner"/> moves it
+/// <see cref="PolicyOptions.UpdateEvery"/> steps the <see cref="PolicyLearner"/> moves it
 /// towards the augmentations whose training gradient aligns best with the validation gradient.
 /// </summary>
 /// <remarks>
-/// Per update: v = ∇_w L_val on <see cref="TrainingConfig.PolicyValImages"/> clean validation images;
-/// each of the N batch images is augmented <see cref="TrainingConfig.PolicySamples"/> = A times (the
+/// Per update: v = ∇_w L_val on <see cref="PolicyOptions.ValImages"/> clean validation images;
+/// each of the N batch images is augmented <see cref="PolicyOptions.Samples"/> = A times (the
 /// first draw is the one the classifier trains on) and each draw is rewarded with
 /// <see cref="DirectionalReward"/>. The identity operation in every slot's categorical makes the
 /// strength learnable: its probability is the chance that the slot leaves the image alone.
@@ -26,59 +26,37 @@ public sealed class LearnedPolicyStep : TrainingStep
     private readonly PlainStep _plain;
     private readonly PolicyLearner _learner;
     private readonly Generator _generator;
+    private readonly PolicyOptions _options;
+    private readonly string? _fixedText;
     private long _step;
 
-    /// <summary>Creates the step at the uniform policy over the space <paramref name="policy"/> names.</summary>
-    /// <param name="context">The run.</param>
-    /// <param name="policy">S, operation slots per image, and the magnitude ranges.</param>
-    /// <param name="shuffle">The control: advantages permuted at random (<c>learned-policy-shuffled</c>).</param>
-    public LearnedPolicyStep(StepContext context, PolicyArguments policy, bool shuffle = false)
-        : this(context, (policy ?? throw new ArgumentNullException(nameof(policy))).Slots, SpaceFor(context, policy), shuffle)
-    {
-    }
-
     /// <summary>Creates the step at the uniform policy over <paramref name="space"/>.</summary>
-    internal LearnedPolicyStep(StepContext context, int slots, PolicySpace space, bool shuffle)
+    /// <param name="context">The run.</param>
+    /// <param name="slots">S, operation slots per image.</param>
+    /// <param name="space">The operations and their magnitude ranges.</param>
+    /// <param name="shuffle">The control: advantages permuted at random (<c>learned-policy-shuffled</c>).</param>
+    /// <param name="options">The learner's options.</param>
+    /// <param name="seed">Seed of the policy's draws (<see cref="SeedStreams.Policy"/>).</param>
+    /// <param name="learnerSeed">Seed of the learner's own draws (<see cref="SeedStreams.PolicyLearner"/>).</param>
+    /// <param name="fixedText">The method's fixed part, named in the exported <c>torchvision.txt</c>; null for none.</param>
+    public LearnedPolicyStep(StepContext context, int slots, PolicySpace space, bool shuffle, PolicyOptions options, long seed, long learnerSeed, string? fixedText)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
         if (context.Data.Validation.Count == 0)
         {
             throw new DaboException("--val-ratio 0: learned-policy needs a validation split for its reward; use e.g. --val-ratio 0.2");
         }
         _context = context;
+        _options = options;
+        _fixedText = fixedText;
         _plain = new PlainStep(context.Model, context.Optimizer, context.Normalize);
-        var config = context.Config;
-        // Alone, the seed of the trainer's generator for fixed augmentations (so step 0 draws what
-        // uniform-policy draws); after fixed augmentations, which use that stream, another one.
-        var alone = Augmentation.MethodSpec.Parse(config.Augment).Fixed.Count == 0;
-        var seed = (config.Seed * 7919L) + (alone ? 2 : 6);
         _generator = new Generator(unchecked((ulong)seed), CPU);
-        _learner = new PolicyLearner(new PolicyDistribution(space, slots), config.PolicyLr, config.PolicyKl, shuffle, seed + 1000);
+        _learner = new PolicyLearner(new PolicyDistribution(space, slots), options.Lr, options.Kl, shuffle, learnerSeed);
     }
 
     /// <summary>The policy being learned.</summary>
     public PolicyDistribution Policy => _learner.Policy;
-
-    /// <summary>
-    /// The space of <paramref name="policy"/>'s ranges, or the operations of
-    /// <see cref="TrainingConfig.PolicyOperations"/> with those ranges.
-    /// </summary>
-    private static PolicySpace SpaceFor(StepContext context, PolicyArguments policy)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var channels = context.Data.Channels;
-        var names = context.Config.PolicyOperations;
-        if (names.Length == 0)
-        {
-            return policy.Space(channels);
-        }
-        var operations = names.Split(',', StringSplitOptions.TrimEntries).Select(Augmentation.Operations.OperationTable.Get).ToList();
-        if (channels != 3 && operations.FirstOrDefault(o => o.NeedsRgb) is { } rgb)
-        {
-            throw new DaboException($"--policy-ops: {rgb.Name} needs RGB images (3 channels) but the data has {channels}");
-        }
-        return new PolicySpace(operations.Select(o => new PolicyEntry(o, policy.Ranges == PolicyRanges.Narrow ? PolicySpace.NarrowRange(o) : o.Range)).ToList(), 31);
-    }
 
     /// <inheritdoc />
     public override (Tensor Loss, Tensor Correct) Run(Tensor unitImages, Tensor labels, double lr)
@@ -90,7 +68,7 @@ public sealed class LearnedPolicyStep : TrainingStep
         var augmented = draw.Apply(bytes, Policy.Space);
         StepProfiler.Mark("policy augment");
         Times?.AddSince(RunTimes.Augmentation, start);
-        if (_step % _context.Config.PolicyUpdateEvery == 0)
+        if (_step % _options.UpdateEvery == 0)
         {
             start = Stopwatch.GetTimestamp();
             Update(bytes, augmented, draw, labels);
@@ -107,7 +85,7 @@ public sealed class LearnedPolicyStep : TrainingStep
         var model = _context.Model;
         var weights = model.Weights.Cast<Tensor>().ToList();
         var n = bytes.shape[0];
-        int samples = _context.Config.PolicySamples;
+        int samples = _options.Samples;
 
         // The extra draws of the same images come after the training draw.
         var images = augmented;
@@ -129,8 +107,8 @@ public sealed class LearnedPolicyStep : TrainingStep
     // PolicyValImages validation images (at most the whole split), from the run's validation stream (checkpointed by the trainer).
     private (Tensor Images, Tensor Labels) ValidationBatch()
     {
-        // Capped at the split (Trainer.PolicyValidationImages warns): a larger value would cycle it into one huge batch.
-        long wanted = Math.Min(_context.Config.PolicyValImages, _context.ValidationStream.Count);
+        // Capped at the split (the method warns when it is): a larger value would cycle it into one huge batch.
+        long wanted = Math.Min(_options.ValImages, _context.ValidationStream.Count);
         var images = new List<Tensor>();
         var labels = new List<Tensor>();
         for (long have = 0; have < wanted;)
@@ -189,7 +167,7 @@ public sealed class LearnedPolicyStep : TrainingStep
     {
         ArgumentNullException.ThrowIfNull(run);
         PolicyFile.Write(Policy, run.PolicyFile, _context.Data.Channels);
-        PolicyExport.WritePolicyText(Policy, run, _context.Config);
+        PolicyExport.WritePolicyText(Policy, run, _fixedText);
     }
 
     /// <inheritdoc />

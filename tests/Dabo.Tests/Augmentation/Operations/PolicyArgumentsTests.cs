@@ -51,9 +51,9 @@ public class PolicyArgumentsTests
     public void UniformAndLearnedPolicyNamesCarryTheArguments()
     {
         Assert.Equal("uniform-policy:narrow", FixedAugmentationParser.Parse("uniform-policy:narrow", 3).Name);
-        Assert.Equal(new PolicyArguments(1, PolicyRanges.Narrow), LearnedAugmentation.PolicyArgumentsOf("learned-policy-shuffled:1:narrow"));
-        Assert.Null(LearnedAugmentation.PolicyArgumentsOf("learned-affine"));
-        var error = Assert.Throws<DaboException>(() => LearnedAugmentation.Validate("learned-policy:x"));
+        Assert.Equal(new PolicyArguments(1, PolicyRanges.Narrow), Assert.IsType<Dabo.Methods.LearnedPolicyMethod>(Dabo.Methods.MethodSpec.Parse("learned-policy-shuffled:1:narrow").Resolve(new())).Policy);
+        Assert.IsNotType<Dabo.Methods.LearnedPolicyMethod>(Dabo.Methods.MethodSpec.Parse("learned-affine").Resolve(new()));
+        var error = Assert.Throws<DaboException>(() => Dabo.Methods.MethodSpec.Parse("learned-policy:x"));
         Assert.Contains("learned-policy[:S][:wide|narrow]", error.Message);
     }
 }

@@ -1,4 +1,4 @@
-using Dabo.Augmentation;
+using Dabo.Methods;
 using Dabo.Training;
 
 namespace Dabo.Experiments.Benchmarks.Suite;
@@ -54,7 +54,7 @@ public static class SuiteMethods
             }
             try
             {
-                MethodPlan.Parse(method);
+                RunSpec.From(new TrainingConfig { Augment = method });
             }
             catch (DaboException e)
             {

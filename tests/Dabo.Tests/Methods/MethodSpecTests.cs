@@ -1,7 +1,9 @@
-using Dabo.Augmentation;
+using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Policies;
+using Dabo.Methods;
+using Dabo.Training;
 
-namespace Dabo.Tests.Augmentation;
+namespace Dabo.Tests.Methods;
 
 public class MethodSpecTests
 {
@@ -29,16 +31,23 @@ public class MethodSpecTests
         var spec = MethodSpec.Parse(" Standard+random-affine:0.25+learned-policy-shuffled:1:narrow");
         Assert.Equal([new FixedPart("standard", null), new FixedPart("random-affine", "0.25")], spec.Fixed);
         Assert.Equal("standard+random-affine:0.25", spec.FixedText);
-        Assert.Equal(LearnedPartKind.ShuffledPolicy, spec.Learned!.Kind);
-        Assert.Equal(new PolicyArguments(1, PolicyRanges.Narrow), spec.Learned.Policy);
+        Assert.IsType<LearnedPolicyKind>(spec.Learned!.Kind);
+        var policy = Assert.IsType<LearnedPolicyMethod>(spec.Resolve(new TrainingConfig()));
+        Assert.Equal(new PolicyArguments(1, PolicyRanges.Narrow), policy.Policy);
+        Assert.True(policy.Shuffled);
+        Assert.Equal("standard+random-affine:0.25", policy.FixedText);
         Assert.Equal("standard+random-affine:0.25+learned-policy-shuffled:1:narrow", spec.ToString());
 
         var transfer = MethodSpec.Parse("learned:runs/x");
         Assert.Empty(transfer.Fixed);
-        Assert.Equal(LearnedPartKind.Transfer, transfer.Learned!.Kind);
-        Assert.Equal("runs/x", transfer.Learned.TransferDirectory);
+        Assert.IsType<TransferKind>(transfer.Learned!.Kind);
+        Assert.Equal("runs/x", Assert.IsType<TransferMethod>(transfer.Resolve(new TrainingConfig())).Directory);
 
-        Assert.Equal("learned-affine", MethodSpec.Parse("learned-affine").Learned!.AugmenterName);
+        var augmenter = Assert.IsType<LearnedAugmenterMethod>(MethodSpec.Parse("learned-affine").Resolve(new TrainingConfig { InnerSteps = 2 }));
+        Assert.Equal("learned-affine", augmenter.Augmenter);
+        Assert.Equal(2, augmenter.Options.InnerSteps);
+        Assert.False(Assert.IsType<LearnedPolicyMethod>(MethodSpec.Parse("learned-policy").Resolve(new TrainingConfig())).Shuffled);
+        Assert.True(Assert.IsType<LearnedPolicyMethod>(MethodSpec.Parse("learned-policy").Resolve(new TrainingConfig { PolicyControl = PolicyControl.Shuffle })).Shuffled);
         Assert.Equal("learned-policy:3", MethodSpec.LearnedPolicy(3).ToString());
         Assert.Equal(MethodSpec.None, MethodSpec.Parse("none"));
     }

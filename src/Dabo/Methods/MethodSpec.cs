@@ -1,51 +1,8 @@
 using Dabo.Augmentation.Fixed;
-using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
+using Dabo.Training;
 
-namespace Dabo.Augmentation;
-
-/// <summary>What the learned part of a method is.</summary>
-public enum LearnedPartKind
-{
-    /// <summary>A differentiable augmenter trained by the bilevel step, e.g. <c>learned-affine</c>.</summary>
-    Augmenter,
-
-    /// <summary>The learned policy, <c>learned-policy[:S][:wide|narrow]</c>.</summary>
-    Policy,
-
-    /// <summary>Its control with shuffled advantages, <c>learned-policy-shuffled[:S][:wide|narrow]</c>.</summary>
-    ShuffledPolicy,
-
-    /// <summary>The frozen augmenter of a finished run, <c>learned:RUN_DIR</c>.</summary>
-    Transfer,
-}
-
-/// <summary>One fixed augmentation of a method: a registry name and its optional argument (<c>random-affine:0.5</c> → (<c>random-affine</c>, <c>0.5</c>)).</summary>
-/// <param name="Name">Registry name, lower case (see <see cref="FixedAugmentationParser.Names"/>).</param>
-/// <param name="Argument">Text after the first <c>:</c>, as written (e.g. a file for <c>policy:FILE</c>), or null.</param>
-public sealed record FixedPart(string Name, string? Argument)
-{
-    /// <inheritdoc />
-    public override string ToString() => Argument is null ? Name : $"{Name}:{Argument}";
-}
-
-/// <summary>The learned part of a method, applied after its fixed parts.</summary>
-/// <param name="Kind">Augmenter, policy, shuffled policy or transfer.</param>
-/// <param name="Text">The part as written, e.g. <c>learned-policy:1:narrow</c> or <c>learned:runs/a</c>.</param>
-public sealed record LearnedPart(LearnedPartKind Kind, string Text)
-{
-    /// <summary>The augmenter's registry name for <see cref="LearnedPartKind.Augmenter"/> (e.g. <c>learned-affine</c>), else null.</summary>
-    public string? AugmenterName => Kind == LearnedPartKind.Augmenter ? Text : null;
-
-    /// <summary>Slots and ranges for the two policy kinds, else null.</summary>
-    public PolicyArguments? Policy => Kind is LearnedPartKind.Policy or LearnedPartKind.ShuffledPolicy ? MethodSpec.PolicyArgumentsOf(Text) : null;
-
-    /// <summary>The run directory of <c>learned:RUN_DIR</c>, else null.</summary>
-    public string? TransferDirectory => Kind == LearnedPartKind.Transfer ? Text[MethodSpec.TransferPrefix.Length..] : null;
-
-    /// <inheritdoc />
-    public override string ToString() => Text;
-}
+namespace Dabo.Methods;
 
 /// <summary>
 /// A method of the method language, parsed once: fixed augmentations joined by <c>+</c> (applied left to
@@ -56,14 +13,8 @@ public sealed record LearnedPart(LearnedPartKind Kind, string Text)
 /// </summary>
 public sealed class MethodSpec : IEquatable<MethodSpec>
 {
-    /// <summary>Prefix of a transferred augmenter, <c>learned:RUN_DIR</c>.</summary>
-    public const string TransferPrefix = "learned:";
-
     /// <summary>Prefix of a grid search in a comparison, <c>grid:FAMILY</c>.</summary>
     public const string GridPrefix = "grid:";
-
-    private const string PolicyName = "learned-policy";
-    private const string ShuffledPolicyName = "learned-policy-shuffled";
 
     private MethodSpec(IReadOnlyList<FixedPart> fixedParts, LearnedPart? learned, string? gridFamily)
     {
@@ -72,9 +23,8 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         GridFamily = gridFamily;
     }
 
-    /// <summary>How each learned part is written: the augmenters, the two policies with their arguments, <c>learned:RUN_DIR</c>.</summary>
-    public static IReadOnlyList<string> LearnedSyntaxes { get; } =
-        [.. AugmenterFactory.Names, PolicyName + PolicyArguments.Syntax, ShuffledPolicyName + PolicyArguments.Syntax, TransferPrefix + "RUN_DIR"];
+    /// <summary>How each learned part is written (<see cref="MethodRegistry.Syntaxes"/>).</summary>
+    public static IReadOnlyList<string> LearnedSyntaxes => MethodRegistry.Syntaxes;
 
     /// <summary>Every form a method's part may take, fixed ones first (e.g. <c>random-affine[:m]</c>, <c>learned-affine</c>): what <c>--augment</c>'s help lists.</summary>
     public static IReadOnlyList<string> Syntaxes => [.. FixedAugmentationParser.Syntaxes, .. LearnedSyntaxes];
@@ -96,7 +46,7 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
 
     /// <summary>A learned policy with <paramref name="slots"/> slots over the given ranges, after optional fixed augmentations.</summary>
     public static MethodSpec LearnedPolicy(int slots = PolicyArguments.DefaultSlots, PolicyRanges ranges = PolicyRanges.Wide) =>
-        Parse(PolicyName + new PolicyArguments(slots, ranges).Suffix);
+        Parse(LearnedPolicyKind.Text(new PolicyArguments(slots, ranges)));
 
     /// <summary>
     /// Parses a method. Fixed names are case-insensitive and checked against the registry; their arguments
@@ -115,7 +65,7 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
         {
             return new MethodSpec([], null, method[GridPrefix.Length..]);
         }
-        var split = FixedAugmentationParser.Split(method);
+        var split = FixedAugmentationParser.Split(method, MethodRegistry.Claims);
         var fixedParts = split.Fixed is null ? [] : FixedAugmentationParser.Tokenize(split.Fixed);
         var learned = split.Learned is null ? null : ParseLearned(split.Learned);
         return new MethodSpec(fixedParts, learned, null);
@@ -147,49 +97,32 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
 
     private static LearnedPart ParseLearned(string learned)
     {
-        if (learned.StartsWith(TransferPrefix, StringComparison.Ordinal))
+        if (MethodRegistry.Find(learned) is var (kind, arguments))
         {
-            return new LearnedPart(LearnedPartKind.Transfer, learned);
+            return new LearnedPart(kind, learned, arguments);
         }
         if (learned.Contains('+', StringComparison.Ordinal))
         {
             throw new DaboException($"--augment: '{learned}': a learned augmenter must come last (fixed augmentations first, e.g. standard+learned-affine)");
         }
-        if (PolicyArgumentsOf(learned) is not null)
-        {
-            return new LearnedPart(IsShuffled(learned) ? LearnedPartKind.ShuffledPolicy : LearnedPartKind.Policy, learned);
-        }
-        if (!AugmenterFactory.Names.Contains(learned))
-        {
-            throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", LearnedSyntaxes)}");
-        }
-        return new LearnedPart(LearnedPartKind.Augmenter, learned);
+        throw new DaboException($"--augment: unknown learned augmenter '{learned}'; valid: {string.Join(", ", LearnedSyntaxes)}");
     }
 
     /// <summary>
-    /// The arguments (slots, ranges) of <c>learned-policy[:S][:wide|narrow]</c> or of its control
-    /// <c>learned-policy-shuffled[…]</c>, or null when <paramref name="learned"/> is neither.
+    /// The method that trains, with its options read from <paramref name="config"/> (the one place where a method's
+    /// text becomes a <see cref="Method"/>; the run specification calls it).
     /// </summary>
-    /// <exception cref="DaboException">Bad arguments after a policy name.</exception>
-    public static PolicyArguments? PolicyArgumentsOf(string learned)
+    /// <param name="config">The run's configuration.</param>
+    /// <exception cref="DaboException">A grid, which is a search over methods rather than one method.</exception>
+    public Method Resolve(TrainingConfig config)
     {
-        ArgumentNullException.ThrowIfNull(learned);
-        foreach (var name in new[] { ShuffledPolicyName, PolicyName })
+        ArgumentNullException.ThrowIfNull(config);
+        if (GridFamily is not null)
         {
-            if (learned == name)
-            {
-                return PolicyArguments.Default;
-            }
-            if (learned.StartsWith(name + ":", StringComparison.Ordinal))
-            {
-                return PolicyArguments.Parse(name, learned[(name.Length + 1)..]);
-            }
+            throw new DaboException($"--augment {this}: a grid search is run by compare, not by one training run");
         }
-        return null;
+        return Learned is { } learned ? learned.Kind.Create(Fixed, learned.Text, learned.Arguments, config) : new FixedMethod(Fixed);
     }
-
-    private static bool IsShuffled(string learned) =>
-        learned == ShuffledPolicyName || learned.StartsWith(ShuffledPolicyName + ":", StringComparison.Ordinal);
 
     /// <summary>The method as text: <c>FIXED+LEARNED</c>, <c>FIXED</c>, <c>LEARNED</c> or <c>grid:FAMILY</c>.</summary>
     public override string ToString() =>

@@ -1,0 +1,81 @@
+using Dabo.Augmentation;
+using Dabo.Augmentation.Fixed;
+using Dabo.Training;
+
+namespace Dabo.Methods;
+
+/// <summary>
+/// A method of the method language resolved into what trains: fixed augmentations on the uint8 batch first, then
+/// the kind's learned part, if any. Each kind derives from this class and owns its options, its checks, the step
+/// it trains with and how the artifacts its run leaves are loaded back. Nothing after the run specification reads
+/// the method's text.
+/// </summary>
+public abstract class Method
+{
+    /// <summary>Creates a method of the given parts.</summary>
+    /// <param name="fixedParts">Its fixed augmentations, in order.</param>
+    /// <param name="learnedText">Its learned part as written, or null.</param>
+    protected Method(IReadOnlyList<FixedPart> fixedParts, string? learnedText)
+    {
+        ArgumentNullException.ThrowIfNull(fixedParts);
+        Fixed = fixedParts;
+        Text = string.Join('+', fixedParts.Select(f => f.ToString()).Concat(learnedText is null ? [] : [learnedText]));
+    }
+
+    /// <summary>The method as text, e.g. <c>standard+learned-policy:1</c>.</summary>
+    public string Text { get; }
+
+    /// <summary>The fixed augmentations in order (empty when the method is only learned).</summary>
+    public IReadOnlyList<FixedPart> Fixed { get; }
+
+    /// <summary>The fixed part as text (e.g. <c>standard+trivialaugment</c>), or null when there is none.</summary>
+    public string? FixedText => Fixed.Count == 0 ? null : string.Join('+', Fixed);
+
+    /// <summary>Whether the method has a learned part (it needs more memory, and its clean training images are evaluated).</summary>
+    public virtual bool IsLearned => true;
+
+    /// <summary>Whether the method needs the exact second-order forward of a Dabo model (refused with a custom module).</summary>
+    public virtual bool NeedsFunctionalForward => false;
+
+    /// <summary>The fixed augmentation for images of <paramref name="channels"/> channels, or null for none.</summary>
+    public IFixedAugmentation? CreateFixed(int channels, bool allowFlip) =>
+        FixedText is null or "none" ? null : FixedAugmentationParser.Parse(FixedText, channels, allowFlip);
+
+    /// <summary>Checks what can be checked before any data is read: fixed arguments and policy files, the files a learned part needs.</summary>
+    /// <exception cref="DaboException">Bad arguments or unreadable files, naming the fix.</exception>
+    public virtual void Check()
+    {
+        if (FixedText is { } fixedText)
+        {
+            FixedAugmentationParser.Parse(fixedText, 3); // throws on bad arguments
+        }
+    }
+
+    /// <summary>Checks the method against the run's data (e.g. channels); returns warnings for the user.</summary>
+    /// <param name="channels">Channels of the run's images.</param>
+    /// <param name="validationImages">Images of the validation split (0: none).</param>
+    /// <param name="trainImages">Images of the training split.</param>
+    /// <exception cref="DaboException">Data the method cannot train on.</exception>
+    public virtual IReadOnlyList<string> CheckData(int channels, int validationImages, int trainImages)
+    {
+        CreateFixed(channels, allowFlip: true);
+        return [];
+    }
+
+    /// <summary>The training step of a run (its fixed part runs before, on the uint8 batch).</summary>
+    /// <param name="context">The run's model, optimizer, data and seeds.</param>
+    public abstract TrainingStep CreateStep(StepContext context);
+
+    /// <summary>
+    /// The learned augmentation a finished run of this method left (its augmenter, or its policy file), for previews,
+    /// test-time augmentation and the typed API; empty for a method without a learned part.
+    /// </summary>
+    /// <param name="run">The run directory, or null when there is none (then only a transferred augmenter loads).</param>
+    /// <param name="channels">Channels of the images it will augment.</param>
+    /// <param name="seed">Seed of a loaded augmenter's noise.</param>
+    /// <exception cref="DaboException">The run lacks the file its method writes.</exception>
+    public virtual LearnedArtifacts LoadArtifacts(RunDirectory? run, int channels, long seed) => LearnedArtifacts.Empty;
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}

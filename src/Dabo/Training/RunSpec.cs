@@ -1,0 +1,37 @@
+using Dabo.Methods;
+
+namespace Dabo.Training;
+
+/// <summary>
+/// A run, parsed once at the boundary: the configuration (the shape of <c>config.json</c>, checked) and the method
+/// resolved into its typed <see cref="Methods.Method"/> with its options. Everything after this reads the method
+/// object, never the method's text.
+/// </summary>
+public sealed class RunSpec
+{
+    private RunSpec(TrainingConfig config, Method method)
+    {
+        Config = config;
+        Method = method;
+    }
+
+    /// <summary>The run's configuration, as <c>config.json</c> stores it.</summary>
+    public TrainingConfig Config { get; }
+
+    /// <summary>The method that trains.</summary>
+    public Method Method { get; }
+
+    /// <summary>The named random streams of the run.</summary>
+    public SeedStreams Seeds => new(Config.Seed);
+
+    /// <summary>Checks <paramref name="config"/> (ranges, names, the method's syntax, arguments and files) and resolves its method.</summary>
+    /// <exception cref="DaboException">The first value a run would refuse, naming its flag.</exception>
+    public static RunSpec From(TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        var method = MethodSpec.Parse(config.Augment).Resolve(config);
+        method.Check();
+        return new RunSpec(config, method);
+    }
+}
