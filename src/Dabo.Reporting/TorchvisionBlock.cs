@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dabo.Augmentation.Policies;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using static Dabo.Experiments.Reporting.ReportFormat;
 
 namespace Dabo.Experiments.Reporting;

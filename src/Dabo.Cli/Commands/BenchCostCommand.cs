@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using Spectre.Console.Cli;
 
 namespace Dabo.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Dabo.Experiments;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using Spectre.Console.Cli;
 
 namespace Dabo.Cli.Commands;

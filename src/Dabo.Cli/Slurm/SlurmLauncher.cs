@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dabo.Experiments;
 using Dabo.IO;
+using Dabo.Training.Runs;
 
 namespace Dabo.Cli.Slurm;
 

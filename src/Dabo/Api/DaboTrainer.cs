@@ -1,5 +1,6 @@
 using Dabo.Models;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 

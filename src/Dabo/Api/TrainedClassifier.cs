@@ -5,6 +5,7 @@ using Dabo.Data;
 using Dabo.IO;
 using Dabo.Models;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using static TorchSharp.torch;
 
 namespace Dabo;

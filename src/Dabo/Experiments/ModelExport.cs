@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Dabo.IO;
 using Dabo.Models;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using Google.Protobuf;
 using TorchSharp;
 using TorchSharp.PyBridge;

@@ -2,6 +2,7 @@ using Dabo.Augmentation;
 using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using Dabo.Data;
 using Dabo.Models;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using Dabo.IO;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Experiments;
 

@@ -1,4 +1,5 @@
 using Dabo.Training;
+using Dabo.Training.Runs;
 using TorchSharp;
 using TorchSharp.Modules;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dabo.Training.Runs;
 
 namespace Dabo.Experiments;
 
@@ -43,7 +44,7 @@ public static class Verdict
         ArgumentNullException.ThrowIfNull(results);
         foreach (string directory in results.Methods.SelectMany(m => m.RunDirectories))
         {
-            var summary = new Training.RunDirectory(directory).LoadSummary();
+            var summary = new Training.Runs.RunDirectory(directory).LoadSummary();
             if (summary is { TestImages: > 0 })
             {
                 return summary.TestImages;

@@ -1,5 +1,6 @@
 using Dabo.Augmentation.Fixed;
 using Dabo.Training;
+using Dabo.Training.Steps;
 
 namespace Dabo.Methods;
 

@@ -1,7 +1,10 @@
 using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Learned;
 using Dabo.Training;
+using Dabo.Training.Artifacts;
 using Dabo.Training.Bilevel;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 
 namespace Dabo.Methods;
 

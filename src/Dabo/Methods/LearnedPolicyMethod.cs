@@ -2,6 +2,8 @@ using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Policies;
 using Dabo.Training;
 using Dabo.Training.Policy;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 
 namespace Dabo.Methods;
 

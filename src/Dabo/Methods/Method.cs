@@ -1,6 +1,8 @@
 using Dabo.Augmentation;
 using Dabo.Augmentation.Fixed;
 using Dabo.Training;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 
 namespace Dabo.Methods;
 

@@ -1,5 +1,8 @@
 using Dabo.Augmentation.Fixed;
 using Dabo.Training;
+using Dabo.Training.Artifacts;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 
 namespace Dabo.Methods;
 

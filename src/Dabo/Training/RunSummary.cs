@@ -50,10 +50,10 @@ public sealed record RunSummary
     /// <summary>Mean wall seconds per epoch.</summary>
     public double SecondsPerEpoch { get; init; }
 
-    /// <summary>SHA-256 of the labelled images' indices (<see cref="RunFingerprint.Subset"/>); null for data given in memory or written before it was recorded.</summary>
+    /// <summary>SHA-256 of the labelled images' indices (<see cref="Runs.RunFingerprint.Subset"/>); null for data given in memory or written before it was recorded.</summary>
     public string? SubsetSha256 { get; init; }
 
-    /// <summary>SHA-256 of the classifier's initial weights (<see cref="RunFingerprint.Weights"/>); null in runs written before it was recorded.</summary>
+    /// <summary>SHA-256 of the classifier's initial weights (<see cref="Runs.RunFingerprint.Weights"/>); null in runs written before it was recorded.</summary>
     public string? InitialWeightsSha256 { get; init; }
 
     /// <summary>

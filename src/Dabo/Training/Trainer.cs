@@ -4,6 +4,9 @@ using Dabo.Augmentation;
 using Dabo.Data;
 using Dabo.IO;
 using Dabo.Models;
+using Dabo.Training.Artifacts;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -60,7 +60,7 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// Safetensors file whose weights start the classifier instead of a random initialization (Dabo's <c>export</c>, or
-    /// torchvision's <c>resnet18</c> names; see <see cref="PretrainedWeights"/>); null: random. Part of the run's identity.
+    /// torchvision's <c>resnet18</c> names; see <see cref="Artifacts.PretrainedWeights"/>); null: random. Part of the run's identity.
     /// </summary>
     public string? Init { get; init; }
 

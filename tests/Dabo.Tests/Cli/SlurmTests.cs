@@ -4,6 +4,7 @@ using Dabo.Experiments;
 using Dabo.IO;
 using Dabo.Tests.Training;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Cli;
 

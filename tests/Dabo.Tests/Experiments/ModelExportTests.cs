@@ -6,6 +6,7 @@ using Dabo.Models;
 using Dabo.Tests.Cli;
 using Dabo.Tests.Training;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using static TorchSharp.torch;
 
 namespace Dabo.Tests.Experiments;

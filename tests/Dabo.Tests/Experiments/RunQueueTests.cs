@@ -3,6 +3,7 @@ using Dabo.IO;
 using Dabo.Tests.Cli;
 using Dabo.Tests.Training;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Experiments;
 

@@ -2,6 +2,7 @@ using Dabo.Augmentation.Learned;
 using Dabo.Experiments;
 using Dabo.IO;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using SkiaSharp;
 
 namespace Dabo.Tests.Experiments;

@@ -2,6 +2,7 @@ using Dabo.Experiments;
 using Dabo.IO;
 using Dabo.Training;
 using Dabo.Training.Policy;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Experiments;
 

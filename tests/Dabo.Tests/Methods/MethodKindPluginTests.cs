@@ -4,6 +4,7 @@ using Dabo.Augmentation.Fixed;
 using Dabo.Methods;
 using Dabo.Tests.Training;
 using Dabo.Training;
+using Dabo.Training.Steps;
 using static TorchSharp.torch;
 
 namespace Dabo.Tests.Methods;

@@ -2,6 +2,7 @@ using Dabo.Augmentation.Learned;
 using Dabo.Models;
 using Dabo.Training;
 using Dabo.Training.Bilevel;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

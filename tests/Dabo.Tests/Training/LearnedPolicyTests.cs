@@ -2,6 +2,7 @@ using Dabo.Augmentation.Policies;
 using Dabo.Tests.Augmentation.Fixed;
 using Dabo.Training;
 using Dabo.Training.Policy;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 

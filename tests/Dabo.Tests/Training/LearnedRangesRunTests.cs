@@ -2,6 +2,8 @@ using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
 using Dabo.Experiments;
 using Dabo.Training;
+using Dabo.Training.Artifacts;
+using Dabo.Training.Runs;
 using static TorchSharp.torch;
 
 namespace Dabo.Tests.Training;

@@ -1,4 +1,5 @@
 using Dabo.Training;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

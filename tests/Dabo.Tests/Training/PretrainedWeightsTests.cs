@@ -3,6 +3,7 @@ using Dabo.Experiments;
 using Dabo.Models;
 using Dabo.Tests.Cli;
 using Dabo.Training;
+using Dabo.Training.Artifacts;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using Dabo.Tests.Cli;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Training;
 

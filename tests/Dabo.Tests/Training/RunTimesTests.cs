@@ -2,6 +2,7 @@ using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Policies;
 using Dabo.Data;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Training;
 

@@ -5,6 +5,7 @@ using Dabo.Data;
 using Dabo.Models;
 using Dabo.Training;
 using Dabo.Training.Bilevel;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,8 @@
 using Dabo.Augmentation.Learned;
 using Dabo.Models;
+using Dabo.Training.Artifacts;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using Dabo.Augmentation.Learned;
 using Dabo.Models;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Dabo.Augmentation.Policies;
 using Dabo.Data;
+using Dabo.Training.Artifacts;
+using Dabo.Training.Runs;
+using Dabo.Training.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dabo.Experiments.Benchmarks.Suite;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Experiments.Suite;
 

@@ -2,6 +2,7 @@ using Dabo.Experiments;
 using Dabo.Experiments.Benchmarks.Suite;
 using Dabo.Tests.Training;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Tests.Experiments.Suite;
 

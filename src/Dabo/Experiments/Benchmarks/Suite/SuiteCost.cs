@@ -1,4 +1,5 @@
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Experiments.Benchmarks.Suite;
 
@@ -36,7 +37,7 @@ public static class SuiteCost
         double finished = 0;
         foreach (var run in runs.Where(r => r.Job is { IsFinished: true }))
         {
-            var summary = new Training.RunDirectory(run.Job!.Directory).LoadSummary()!;
+            var summary = new Training.Runs.RunDirectory(run.Job!.Directory).LoadSummary()!;
             finished += summary.WallSeconds;
             long steps = Steps(run.Job.Config, summary.TrainImages);
             var key = (run.Dataset, run.Job.Config.Augment);

@@ -1,5 +1,6 @@
 using Dabo.Data;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Experiments.Benchmarks.Suite;
 
@@ -125,7 +126,7 @@ public sealed class SuitePlan
             {
                 return null;
             }
-            double val = new Training.RunDirectory(job.Directory).LoadSummary()?.ValAccuracy ?? double.NegativeInfinity;
+            double val = new Training.Runs.RunDirectory(job.Directory).LoadSummary()?.ValAccuracy ?? double.NegativeInfinity;
             if (best is null || val > bestVal)
             {
                 (best, bestVal) = (configuration, val);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dabo.Training;
+using Dabo.Training.Runs;
 
 namespace Dabo.Experiments.Benchmarks.Suite;
 

@@ -1,7 +1,7 @@
 using Dabo.Models;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Steps;
 
 /// <summary>
 /// Ordinary training: forward on the batch (optionally transformed by a frozen augmenter),

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dabo.IO;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Runs;
 
 /// <summary>
 /// The files of one run: <c>config.json</c>, <c>metrics.jsonl</c>, <c>checkpoint.bin</c>,

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Dabo.Augmentation.Learned;
 using Dabo.IO;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Artifacts;
 
 /// <summary>
 /// The learned part of a method: <c>learned-…</c> names create an augmenter trained by the bilevel

@@ -1,7 +1,7 @@
 using Dabo.IO;
 using Dabo.Models;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Runs;
 
 /// <summary><c>model.bin</c> and <c>best_model.bin</c>: a classifier's weights in a checksummed file.</summary>
 public static class ClassifierFile

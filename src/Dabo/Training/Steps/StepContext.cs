@@ -2,7 +2,7 @@ using Dabo.Data;
 using Dabo.Models;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Steps;
 
 /// <summary>What a <see cref="TrainingStep"/> needs from the run that creates it.</summary>
 /// <param name="Seeds">The run's named random streams.</param>

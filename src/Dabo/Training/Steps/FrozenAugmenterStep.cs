@@ -1,8 +1,10 @@
 using Dabo.Augmentation.Learned;
+using Dabo.Training.Artifacts;
+using Dabo.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Steps;
 
 /// <summary>
 /// A plain step on images that a frozen learned augmenter (no gradient, eval mode) transforms

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dabo.Data;
 using Dabo.IO;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Runs;
 
 /// <summary>
 /// <c>data.json</c> of a run directory: what the classifier's input is (the normalization of the run's own training

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Dabo.Models;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Runs;
 
 /// <summary>
 /// Hashes that show two runs are paired: the labelled images they drew (the stratified subset of the

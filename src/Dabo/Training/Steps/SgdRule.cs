@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Steps;
 
 /// <summary>
 /// The classifier's update rule, defined once: SGD with momentum μ, weight decay λ (added to the

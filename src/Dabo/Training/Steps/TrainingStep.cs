@@ -1,6 +1,7 @@
+using Dabo.Training.Runs;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Steps;
 
 /// <summary>
 /// One optimizer step of the classifier on a batch of [0, 1] images (after the fixed

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Steps;
 
 /// <summary>
 /// The real classifier optimizer: <see cref="SgdRule"/> applied in place to the parameters, with its

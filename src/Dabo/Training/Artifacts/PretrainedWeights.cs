@@ -4,7 +4,7 @@ using Dabo.Models;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Artifacts;
 
 /// <summary>
 /// <c>--init FILE.safetensors</c>: starts a classifier from saved weights instead of a random initialization. The file

@@ -1,8 +1,9 @@
 using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
 using Dabo.IO;
+using Dabo.Training.Runs;
 
-namespace Dabo.Training;
+namespace Dabo.Training.Artifacts;
 
 /// <summary>
 /// What a learned run leaves for use outside Dabo, written when it finishes: <c>policy.json</c>
