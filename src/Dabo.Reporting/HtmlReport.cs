@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
+using Dabo.Experiments;
 using Dabo.IO;
 using ScottPlot;
-using static Dabo.Experiments.Reporting.ReportFormat;
+using static Dabo.Reporting.ReportFormat;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// Writes the report of a comparison: one self-contained <c>report.html</c> in the output directory, with

@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// Embeds the report's images in the page as base64 <c>data:</c> URIs, so that <c>report.html</c> is one

@@ -1,6 +1,7 @@
+using Dabo.Experiments;
 using Dabo.Training;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>The metrics of the runs of one method, read from their run directories.</summary>
 internal sealed class MethodRuns

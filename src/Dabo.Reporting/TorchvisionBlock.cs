@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using Dabo.Augmentation.Policies;
 using Dabo.Training;
-using static Dabo.Experiments.Reporting.ReportFormat;
+using static Dabo.Reporting.ReportFormat;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// Beside a learned method's charts: what its first run ended with, to take away. For learned ranges

@@ -156,7 +156,7 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
     {
         var results = SuiteResults.Collect(plan, CommandLine.Current("suite"));
         SuiteReport.Write(results, plan, output);
-        Dabo.Experiments.Reporting.SuiteHtmlReport.Write(results, plan, output);
+        Dabo.Reporting.SuiteHtmlReport.Write(results, plan, output);
         Console.WriteLine($"user protocol ({results.RunsFinished} of {results.RunsPlanned} runs finished):");
         Console.Write(SuiteReport.Table(results, SuiteProtocol.User));
         Console.WriteLine($"wrote {Path.Combine(output, SuiteReport.MarkdownFile)}, {SuiteReport.JsonFile} and report.html");
