@@ -6,6 +6,9 @@ namespace Dabo.Reporting;
 /// </summary>
 internal sealed class ImageWriter(string outputDirectory)
 {
+    /// <summary>Folder beside the page where earlier versions wrote the images.</summary>
+    public const string LegacyFolder = "report";
+
     private readonly List<string> _names = [];
 
     /// <summary>Names of the images embedded so far, in order.</summary>
@@ -24,7 +27,7 @@ internal sealed class ImageWriter(string outputDirectory)
     /// </summary>
     public void RemoveLegacyFolder()
     {
-        string folder = Path.Combine(outputDirectory, HtmlReport.LegacyImageFolder);
+        string folder = Path.Combine(outputDirectory, LegacyFolder);
         if (!Directory.Exists(folder))
         {
             return;
