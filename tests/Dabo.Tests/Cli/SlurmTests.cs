@@ -270,6 +270,6 @@ public class SlurmTests
         (code, output, err) = CliRunner.Run(args);
         Assert.True(code == 0, err);
         Assert.DoesNotContain("== ", output); // nothing left to train
-        Assert.True(File.Exists(dir.Combine("cmp", "results.md")));
+        Assert.Contains("dabo compare --dataset " + dir.Combine("data") + " --train-size 200", File.ReadAllText(dir.Combine("cmp", "results.md"))); // the command as typed
     }
 }
