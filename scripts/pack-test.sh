@@ -110,7 +110,7 @@ try
     }
     using var dataset = ImageFolderReader.Load(root);
     Console.WriteLine($"decoded: [{string.Join(", ", dataset.Train.Images.shape)}], same pixels: {dataset.Train.Images[0].equal(images[0]).all().item<bool>()}");
-    Console.WriteLine($"reporting: {Dabo.Experiments.Reporting.HtmlReport.PageFile}");
+    Console.WriteLine($"reporting: {Dabo.Reporting.HtmlReport.PageFile}");
 }
 finally
 {

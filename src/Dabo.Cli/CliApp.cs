@@ -12,14 +12,10 @@ public static class CliApp
     /// <summary>Exit code for bad input (a file, flag or configuration the user can fix).</summary>
     public const int UsageError = 2;
 
-    /// <summary>The arguments of the current invocation (for reports that quote the command).</summary>
-    public static IReadOnlyList<string> Arguments { get; private set; } = [];
-
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
     public static int Run(string[] args)
     {
         args = SlurmLauncher.JoinArgsValue(args);
-        Arguments = args;
         // Process-wide malloc settings: the application's choice, so the CLI makes it (docs/speed.md).
         TorchRuntime.TuneAllocator();
         // Bind Spectre's console to the current standard output (which tests may redirect between runs).

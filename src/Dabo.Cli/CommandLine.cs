@@ -3,10 +3,13 @@ namespace Dabo.Cli;
 /// <summary>The command line as the user typed it, for reports.</summary>
 public static class CommandLine
 {
-    /// <summary>The current process's arguments, quoted where needed, prefixed with <c>dabo</c>.</summary>
-    public static string Current(string fallbackCommand)
+    /// <summary>
+    /// The command's <paramref name="arguments"/> (Spectre's <c>CommandContext.Arguments</c>), quoted where
+    /// needed, prefixed with <c>dabo</c>; just <paramref name="fallbackCommand"/> when they do not name it.
+    /// </summary>
+    public static string Current(IReadOnlyList<string> arguments, string fallbackCommand)
     {
-        var args = CliApp.Arguments;
+        var args = arguments;
         if (args.Count == 0 || !args.Contains(fallbackCommand))
         {
             args = [fallbackCommand];

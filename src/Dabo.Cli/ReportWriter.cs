@@ -10,5 +10,5 @@ public static class ReportWriter
     /// <param name="directory">Output directory.</param>
     /// <param name="cacheDirectory">Decoded-image cache for evaluating the best method's model (null: the default).</param>
     public static void Write(ComparisonResults results, string directory, string? cacheDirectory = null) =>
-        Dabo.Experiments.Reporting.HtmlReport.Write(results, directory, cacheDirectory);
+        Dabo.Reporting.HtmlReport.Write(results, directory, cacheDirectory);
 }

@@ -23,11 +23,14 @@ public sealed class WorkerProcesses : IDisposable
     public static int? ThreadsPerJob(int jobs, int? threads) =>
         threads ?? (jobs > 1 ? Math.Max(1, Environment.ProcessorCount / jobs) : null);
 
-    /// <summary>Starts the workers of <c>--jobs</c> (logs in <c>OUTPUT/workers</c>) and, unless quiet, says so.</summary>
-    public static WorkerProcesses Start(int jobs, int? threads, string output, bool quiet)
+    /// <summary>
+    /// Starts the workers of <c>--jobs</c> on the command's <paramref name="arguments"/> (logs in
+    /// <c>OUTPUT/workers</c>) and, unless quiet, says so.
+    /// </summary>
+    public static WorkerProcesses Start(IReadOnlyList<string> arguments, int jobs, int? threads, string output, bool quiet)
     {
         string logDirectory = Path.Combine(output, "workers");
-        var workers = StartProcesses(jobs, threads, logDirectory);
+        var workers = StartProcesses(arguments, jobs, threads, logDirectory);
         if (workers.Logs.Count > 0 && !quiet)
         {
             Console.WriteLine($"{jobs} jobs of {ThreadsPerJob(jobs, threads)} thread(s): this process and {workers.Logs.Count} worker(s) logging to {logDirectory}");
@@ -48,7 +51,7 @@ public sealed class WorkerProcesses : IDisposable
     }
 
     // Starts jobs − 1 workers, logging to LOGDIR/worker-K.log.
-    private static WorkerProcesses StartProcesses(int jobs, int? threads, string logDirectory)
+    private static WorkerProcesses StartProcesses(IReadOnlyList<string> commandArguments, int jobs, int? threads, string logDirectory)
     {
         if (jobs < 1)
         {
@@ -60,7 +63,7 @@ public sealed class WorkerProcesses : IDisposable
             return workers;
         }
         Directory.CreateDirectory(logDirectory);
-        var arguments = WorkerArguments(CliApp.Arguments, ThreadsPerJob(jobs, threads));
+        var arguments = WorkerArguments(commandArguments, ThreadsPerJob(jobs, threads));
         try
         {
             for (int k = 1; k < jobs; k++)

@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>A series of values over epochs.</summary>
 /// <param name="Epochs">Epoch numbers, increasing.</param>

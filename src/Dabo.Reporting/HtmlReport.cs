@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
+using Dabo.Experiments;
 using Dabo.IO;
 using ScottPlot;
-using static Dabo.Experiments.Reporting.ReportFormat;
+using static Dabo.Reporting.ReportFormat;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// Writes the report of a comparison: one self-contained <c>report.html</c> in the output directory, with
@@ -20,7 +21,7 @@ public static class HtmlReport
     public const string PageFile = "report.html";
 
     /// <summary>Folder beside the page where earlier versions wrote the images; a report removes the images it finds there.</summary>
-    public const string LegacyImageFolder = "report";
+    public const string LegacyImageFolder = ImageWriter.LegacyFolder;
 
     /// <summary>Writes <c>report.html</c> for <paramref name="results"/> into <paramref name="outputDirectory"/>.</summary>
     /// <param name="results">A finished comparison.</param>

@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// Embeds the report's images in the page as base64 <c>data:</c> URIs, so that <c>report.html</c> is one
@@ -6,6 +6,9 @@ namespace Dabo.Experiments.Reporting;
 /// </summary>
 internal sealed class ImageWriter(string outputDirectory)
 {
+    /// <summary>Folder beside the page where earlier versions wrote the images.</summary>
+    public const string LegacyFolder = "report";
+
     private readonly List<string> _names = [];
 
     /// <summary>Names of the images embedded so far, in order.</summary>
@@ -24,7 +27,7 @@ internal sealed class ImageWriter(string outputDirectory)
     /// </summary>
     public void RemoveLegacyFolder()
     {
-        string folder = Path.Combine(outputDirectory, HtmlReport.LegacyImageFolder);
+        string folder = Path.Combine(outputDirectory, LegacyFolder);
         if (!Directory.Exists(folder))
         {
             return;

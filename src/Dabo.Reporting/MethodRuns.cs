@@ -1,7 +1,8 @@
+using Dabo.Experiments;
 using Dabo.Training;
 using Dabo.Training.Runs;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>The metrics of the runs of one method, read from their run directories.</summary>
 internal sealed class MethodRuns

@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>One learned parameter over the epochs of one run: mean and std in <see cref="Unit"/>.</summary>
 /// <param name="Name">Parameter name.</param>

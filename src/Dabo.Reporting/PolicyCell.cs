@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>One operation in one slot of a final learned policy.</summary>
 /// <param name="Probability">Its probability (mean over the runs that list it), or null when no run lists it in this slot.</param>

@@ -1,7 +1,7 @@
 using Dabo.Training;
 using Dabo.Training.Policy;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// The learned policy of one run over its epochs, read from the <c>policy</c> field of its

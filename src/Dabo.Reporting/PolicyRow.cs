@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>One operation of a final learned policy: a row of the report's policy table.</summary>
 /// <param name="Operation">Operation name.</param>

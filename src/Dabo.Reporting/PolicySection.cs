@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using static Dabo.Experiments.Reporting.ReportFormat;
+using static Dabo.Reporting.ReportFormat;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// The report's "Learned policies" section, for methods whose runs record a <c>policy</c> in their

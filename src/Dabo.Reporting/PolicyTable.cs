@@ -1,7 +1,7 @@
 using Dabo.Augmentation.Operations;
 using Dabo.Training.Policy;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>The final learned policy of a method as table rows: per operation and slot, the probability averaged over seeds.</summary>
 internal static class PolicyTable

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>The report's charts, drawn with ScottPlot as PNG bytes.</summary>
 internal static class ReportCharts

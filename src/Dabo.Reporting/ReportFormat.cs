@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
+using Dabo.Experiments;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>How the report writes numbers and text.</summary>
 internal static class ReportFormat

@@ -1,4 +1,4 @@
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>One line of a chart.</summary>
 /// <param name="Label">Legend text.</param>

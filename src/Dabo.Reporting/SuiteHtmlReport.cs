@@ -1,9 +1,9 @@
 using System.Text;
 using Dabo.Experiments.Benchmarks.Suite;
 using Dabo.IO;
-using static Dabo.Experiments.Reporting.ReportFormat;
+using static Dabo.Reporting.ReportFormat;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// The suite's <c>report.html</c>: the command, the protocol, and per column (user protocol, 800/200) the

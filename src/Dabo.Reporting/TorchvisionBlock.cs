@@ -3,9 +3,9 @@ using System.Text;
 using Dabo.Augmentation.Policies;
 using Dabo.Training;
 using Dabo.Training.Runs;
-using static Dabo.Experiments.Reporting.ReportFormat;
+using static Dabo.Reporting.ReportFormat;
 
-namespace Dabo.Experiments.Reporting;
+namespace Dabo.Reporting;
 
 /// <summary>
 /// Beside a learned method's charts: what its first run ended with, to take away. For learned ranges

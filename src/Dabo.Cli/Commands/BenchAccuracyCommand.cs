@@ -118,7 +118,7 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {
-            return SlurmLauncher.Submit(settings, "bench accuracy", output, AccuracyBenchmark.Jobs(protocols, output).Count(j => !j.IsFinished), gpu: false, "accuracy.md");
+            return SlurmLauncher.Submit(context.Arguments, settings, "bench accuracy", output, AccuracyBenchmark.Jobs(protocols, output).Count(j => !j.IsFinished), gpu: false, "accuracy.md");
         }
         using var cancel = new CancelOnCtrlC(cancellationToken);
         if (settings.Worker)
@@ -126,10 +126,10 @@ public sealed class BenchAccuracyCommand : Command<BenchAccuracyCommand.Settings
             return CompareCommand.Worker(output, () => AccuracyBenchmark.RunWorker(protocols, output, new ConsoleObserver(settings.Quiet),
                 settings.Quiet ? null : (p, m, s, r) => Console.WriteLine($"== {p}: {m}, seed {s}{(r ? " (resuming)" : "")}"), settings.Threads, null, cancel.Token));
         }
-        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(context.Arguments, jobs, settings.Threads, output, settings.Quiet);
         try
         {
-            var all = AccuracyBenchmark.Run(protocols, output, CommandLine.Current("accuracy"), new ConsoleObserver(settings.Quiet),
+            var all = AccuracyBenchmark.Run(protocols, output, CommandLine.Current(context.Arguments, "accuracy"), new ConsoleObserver(settings.Quiet),
                 settings.Quiet ? null : (p, m, s, r) => Console.WriteLine($"== {p}: {m}, seed {s}{(r ? " (resuming)" : "")}"),
                 WorkerProcesses.ThreadsPerJob(jobs, settings.Threads), null, cancel.Token, settings.Quiet ? null : WorkerProcesses.SayWaiting,
                 (results, directory) => ReportWriter.Write(results, directory));

@@ -113,13 +113,13 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
         }
         if (settings.Report)
         {
-            WriteReport(plan, output);
+            WriteReport(plan, output, context.Arguments);
             return 0;
         }
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {
-            return SlurmLauncher.Submit(settings, "bench suite", output, plan.Runs().Count(r => r.Job is not { IsFinished: true }), gpu: false, "results.md");
+            return SlurmLauncher.Submit(context.Arguments, settings, "bench suite", output, plan.Runs().Count(r => r.Job is not { IsFinished: true }), gpu: false, "results.md");
         }
         using var cancel = new CancelOnCtrlC(cancellationToken);
         Action<SuiteRun, bool>? starting = settings.Quiet ? null : (run, resume) =>
@@ -135,13 +135,13 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
             RunStarting = starting,
             Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
-        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(context.Arguments, jobs, settings.Threads, output, settings.Quiet);
         try
         {
             var outcome = runner.Run(new ConsoleObserver(settings.Quiet), waitForOthers: true, cancel.Token);
             workers.ReportFailures();
             Console.WriteLine($"every run of the suite is finished ({plan.Runs().Count} runs; this process trained {outcome.Trained})");
-            WriteReport(plan, output);
+            WriteReport(plan, output, context.Arguments);
             return 0;
         }
         catch (OperationCanceledException)
@@ -152,11 +152,11 @@ public sealed class BenchSuiteCommand : Command<BenchSuiteCommand.Settings>
     }
 
     // results.md, results.json and report.html; the user protocol's table on the console.
-    private static void WriteReport(SuitePlan plan, string output)
+    private static void WriteReport(SuitePlan plan, string output, IReadOnlyList<string> arguments)
     {
-        var results = SuiteResults.Collect(plan, CommandLine.Current("suite"));
+        var results = SuiteResults.Collect(plan, CommandLine.Current(arguments, "suite"));
         SuiteReport.Write(results, plan, output);
-        Dabo.Experiments.Reporting.SuiteHtmlReport.Write(results, plan, output);
+        Dabo.Reporting.SuiteHtmlReport.Write(results, plan, output);
         Console.WriteLine($"user protocol ({results.RunsFinished} of {results.RunsPlanned} runs finished):");
         Console.Write(SuiteReport.Table(results, SuiteProtocol.User));
         Console.WriteLine($"wrote {Path.Combine(output, SuiteReport.MarkdownFile)}, {SuiteReport.JsonFile} and report.html");

@@ -60,7 +60,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {
-            return SlurmLauncher.Submit(settings, "compare", output, comparison.Jobs().Count(j => !j.IsFinished), SlurmLauncher.IsCuda(config.Device), "results.md");
+            return SlurmLauncher.Submit(context.Arguments, settings, "compare", output, comparison.Jobs().Count(j => !j.IsFinished), SlurmLauncher.IsCuda(config.Device), "results.md");
         }
         var console = new ConsoleObserver(settings.Quiet);
         using var cancel = new CancelOnCtrlC(cancellationToken);
@@ -68,10 +68,10 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             return Worker(output, () => comparison.RunWorker(settings.Observer(console), cancel.Token));
         }
-        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(context.Arguments, jobs, settings.Threads, output, settings.Quiet);
         try
         {
-            var results = comparison.Run(settings.Observer(console), CommandLine.Current("compare"), cancel.Token);
+            var results = comparison.Run(settings.Observer(console), CommandLine.Current(context.Arguments, "compare"), cancel.Token);
             workers.ReportFailures();
             ReportWriter.Write(results, output, settings.CacheDir);
             Show(results);

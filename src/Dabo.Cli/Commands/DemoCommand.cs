@@ -78,10 +78,10 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             Waiting = settings.Quiet ? null : WorkerProcesses.SayWaiting,
         };
         using var cancel = new CancelOnCtrlC(cancellationToken);
-        using var workers = WorkerProcesses.Start(settings.Jobs, settings.Threads, settings.Out, settings.Quiet);
+        using var workers = WorkerProcesses.Start(context.Arguments, settings.Jobs, settings.Threads, settings.Out, settings.Quiet);
         try
         {
-            var results = comparison.Run(new ConsoleObserver(settings.Quiet), CommandLine.Current("demo"), cancel.Token);
+            var results = comparison.Run(new ConsoleObserver(settings.Quiet), CommandLine.Current(context.Arguments, "demo"), cancel.Token);
             workers.ReportFailures();
             ReportWriter.Write(results, settings.Out);
             CompareCommand.Show(results);

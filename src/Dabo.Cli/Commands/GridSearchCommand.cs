@@ -61,19 +61,19 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
         SlurmLauncher.Check(settings);
         if (settings.Slurm)
         {
-            return SlurmLauncher.Submit(settings, "grid-search", output, search.Jobs().Count(j => !j.IsFinished), SlurmLauncher.IsCuda(config.Device), "results.md");
+            return SlurmLauncher.Submit(context.Arguments, settings, "grid-search", output, search.Jobs().Count(j => !j.IsFinished), SlurmLauncher.IsCuda(config.Device), "results.md");
         }
         using var cancel = new CancelOnCtrlC(cancellationToken);
         if (settings.Worker)
         {
             return CompareCommand.Worker(output, () => search.RunWorker(settings.Observer(new ConsoleObserver(settings.Quiet)), cancel.Token));
         }
-        using var workers = WorkerProcesses.Start(jobs, settings.Threads, output, settings.Quiet);
+        using var workers = WorkerProcesses.Start(context.Arguments, jobs, settings.Threads, output, settings.Quiet);
         try
         {
             var outcome = search.Run(settings.Observer(new ConsoleObserver(settings.Quiet)), cancel.Token);
             workers.ReportFailures();
-            Write(outcome, config, output);
+            Write(outcome, config, output, context.Arguments);
             var table = new Table().AddColumns("magnitude", "val acc %", "test acc %", "wall s");
             foreach (var p in outcome.Points)
             {
@@ -93,13 +93,13 @@ public sealed class GridSearchCommand : Command<GridSearchCommand.Settings>
         }
     }
 
-    private static void Write(GridSearchOutcome outcome, TrainingConfig config, string output)
+    private static void Write(GridSearchOutcome outcome, TrainingConfig config, string output, IReadOnlyList<string> arguments)
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Grid search, dataset `{config.Dataset}`, model `{config.Model}`, {config.Epochs} epochs ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC).");
         sb.AppendLine();
         sb.AppendLine("```");
-        sb.AppendLine(CommandLine.Current("grid-search"));
+        sb.AppendLine(CommandLine.Current(arguments, "grid-search"));
         sb.AppendLine("```");
         sb.AppendLine();
         sb.AppendLine("| magnitude | val accuracy % | test accuracy % | wall s |");

@@ -104,14 +104,15 @@ public static class SlurmLauncher
     }
 
     /// <summary>
-    /// Submits (or prints) the job array and the results job and tells the user how to follow them.
+    /// Submits (or prints) the job array and the results job of the command's <paramref name="arguments"/>
+    /// and tells the user how to follow them.
     /// <paramref name="command"/> names the command (<c>compare</c>), <paramref name="output"/> is <c>--out</c>,
     /// <paramref name="unfinishedRuns"/> sets the default array size, <paramref name="results"/> names the
     /// file the results job writes.
     /// </summary>
-    public static int Submit(IClusterSettings s, string command, string output, int unfinishedRuns, bool gpu, string results)
+    public static int Submit(IReadOnlyList<string> arguments, IClusterSettings s, string command, string output, int unfinishedRuns, bool gpu, string results)
     {
-        var options = Options(s, command, output, unfinishedRuns, gpu, CliApp.Arguments);
+        var options = Options(s, command, output, unfinishedRuns, gpu, arguments);
         if (s.DryRun)
         {
             Console.Write(DryRun(options));

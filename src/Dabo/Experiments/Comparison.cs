@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Dabo.IO;
 using Dabo.Methods;
 using Dabo.Training;
@@ -10,7 +9,7 @@ namespace Dabo.Experiments;
 /// run (with <c>summary.json</c>) is reused, an interrupted one resumes from its checkpoint. The
 /// method <c>grid:FAMILY</c> stands for a whole <see cref="GridSearch"/> whose cost counts in full.
 /// </summary>
-public sealed partial class Comparison
+public sealed class Comparison
 {
     private readonly TrainingConfig _baseConfig;
     private readonly IReadOnlyList<string> _methods;
@@ -122,7 +121,7 @@ public sealed partial class Comparison
         {
             if (_grids[method] is { } family)
             {
-                var search = new GridSearch(_baseConfig, family, Grid, _seeds, Path.Combine(_directory, "runs", RunLabel(method)));
+                var search = new GridSearch(_baseConfig, family, Grid, _seeds, Path.Combine(_directory, "runs", RunLabel.Of(method)));
                 searches[method] = search;
                 jobs.AddRange(search.Jobs());
             }
@@ -146,11 +145,5 @@ public sealed partial class Comparison
     }
 
     private IEnumerable<RunJob> MethodJobs(string method) =>
-        _seeds.Select(seed => new RunJob(_baseConfig with { Augment = method, Seed = seed }, Path.Combine(_directory, "runs", RunLabel(method), $"seed-{seed}")));
-
-    /// <summary>A file-system-safe folder name for a method.</summary>
-    public static string RunLabel(string method) => UnsafeCharacters().Replace(method, "_");
-
-    [GeneratedRegex("[^A-Za-z0-9.+-]")]
-    private static partial Regex UnsafeCharacters();
+        _seeds.Select(seed => new RunJob(_baseConfig with { Augment = method, Seed = seed }, Path.Combine(_directory, "runs", RunLabel.Of(method), $"seed-{seed}")));
 }

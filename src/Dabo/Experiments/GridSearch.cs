@@ -100,7 +100,7 @@ public sealed class GridSearch
     private RunJob Job(double magnitude, int seed)
     {
         string method = Method(magnitude);
-        return new RunJob(_baseConfig with { Augment = method, Seed = seed }, Path.Combine(_directory, Comparison.RunLabel(method), $"seed-{seed}"));
+        return new RunJob(_baseConfig with { Augment = method, Seed = seed }, Path.Combine(_directory, RunLabel.Of(method), $"seed-{seed}"));
     }
 
     /// <summary>

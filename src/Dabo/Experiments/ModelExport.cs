@@ -144,7 +144,7 @@ public static class ModelExport
         ArgumentNullException.ThrowIfNull(metadata);
         CheckOutput(outFile, "onnx");
         CheckNormalization(model, metadata);
-        var proto = OnnxGraph.Build(model, metadata.ImageHeight, metadata.ImageWidth, metadata.Mean, metadata.Std, OnnxInputDescription);
+        var proto = model.ToOnnx(metadata.ImageHeight, metadata.ImageWidth, metadata.Mean, metadata.Std, OnnxInputDescription);
         WriteWeights(outFile, proto.WriteTo);
         var written = metadata with { Input = OnnxInputDescription, NormalizationInGraph = true };
         return new ModelExportResult(outFile, WriteMetadata(outFile, written), written, [.. proto.Graph.Initializer.Select(i => i.Name)]);

@@ -32,7 +32,7 @@ public sealed class TensorBoardObserver : ITrainingObserver
     /// <inheritdoc />
     public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs)
     {
-        string name = Comparison.RunLabel(Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(runDirectory)).Replace('/', '.'));
+        string name = RunLabel.Of(Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(runDirectory)).Replace('/', '.'));
         Directory.CreateDirectory(Path.Combine(_root, name));
         _writer = torch.utils.tensorboard.SummaryWriter(Path.Combine(_root, name), createRunName: false);
         _runDirectory = runDirectory;

@@ -5,7 +5,7 @@ using Dabo.Training.Steps;
 namespace Dabo.Methods;
 
 /// <summary>A method of fixed augmentations only (or <c>none</c>): the plain step on the augmented batch.</summary>
-internal sealed class FixedMethod(IReadOnlyList<FixedPart> fixedParts) : Method(fixedParts, null)
+internal sealed class FixedMethod(IReadOnlyList<FixedPart> fixedParts) : TrainingMethod(fixedParts, null)
 {
     /// <inheritdoc />
     public override bool IsLearned => false;

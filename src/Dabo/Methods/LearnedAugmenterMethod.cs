@@ -29,7 +29,7 @@ public sealed class LearnedAugmenterKind : MethodKind
     }
 
     /// <inheritdoc />
-    public override Method Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config)
+    public override TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return new LearnedAugmenterMethod(fixedParts, text, config.Bilevel);
@@ -40,7 +40,7 @@ public sealed class LearnedAugmenterKind : MethodKind
 /// <param name="fixedParts">Fixed augmentations first.</param>
 /// <param name="augmenter">The augmenter's registry name (<see cref="AugmenterFactory.Names"/>).</param>
 /// <param name="options">The bilevel step's options.</param>
-public sealed class LearnedAugmenterMethod(IReadOnlyList<FixedPart> fixedParts, string augmenter, BilevelOptions options) : Method(fixedParts, augmenter)
+public sealed class LearnedAugmenterMethod(IReadOnlyList<FixedPart> fixedParts, string augmenter, BilevelOptions options) : TrainingMethod(fixedParts, augmenter)
 {
     /// <summary>The augmenter's registry name.</summary>
     public string Augmenter { get; } = augmenter;

@@ -51,7 +51,7 @@ public sealed class LearnedPolicyKind : MethodKind
     }
 
     /// <inheritdoc />
-    public override Method Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config)
+    public override TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var parsed = (Arguments)arguments!;
@@ -70,7 +70,7 @@ public sealed class LearnedPolicyKind : MethodKind
 /// <param name="shuffled">The control: advantages permuted at random.</param>
 /// <param name="options">The learner's options.</param>
 public sealed class LearnedPolicyMethod(IReadOnlyList<FixedPart> fixedParts, string text, PolicyArguments policy, bool shuffled, PolicyOptions options)
-    : Method(fixedParts, text)
+    : TrainingMethod(fixedParts, text)
 {
     /// <summary>Slots and magnitude ranges.</summary>
     public PolicyArguments Policy => policy;

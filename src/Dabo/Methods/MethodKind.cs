@@ -5,7 +5,7 @@ namespace Dabo.Methods;
 
 /// <summary>
 /// One kind of learned part of the method language (a learned augmenter, a learned policy, a transferred augmenter…):
-/// it recognizes its text, says which flags are its own and builds the <see cref="Method"/> that trains, with its
+/// it recognizes its text, says which flags are its own and builds the <see cref="TrainingMethod"/> that trains, with its
 /// options. A kind is one file and one line of <see cref="MethodRegistry.Kinds"/>.
 /// </summary>
 public abstract class MethodKind
@@ -31,5 +31,5 @@ public abstract class MethodKind
     /// <param name="text">The learned part as written.</param>
     /// <param name="arguments">What <see cref="TryParse"/> parsed from it.</param>
     /// <param name="config">The run's configuration (the config.json shape the options come from).</param>
-    public abstract Method Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config);
+    public abstract TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config);
 }

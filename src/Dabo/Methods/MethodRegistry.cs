@@ -2,7 +2,7 @@ namespace Dabo.Methods;
 
 /// <summary>
 /// The registry of learned method kinds, in the order they are tried on a learned part's text. Adding a kind of
-/// method is one file (its <see cref="MethodKind"/> and <see cref="Method"/>) and one line here.
+/// method is one file (its <see cref="MethodKind"/> and <see cref="TrainingMethod"/>) and one line here.
 /// </summary>
 public static class MethodRegistry
 {

@@ -110,11 +110,11 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
 
     /// <summary>
     /// The method that trains, with its options read from <paramref name="config"/> (the one place where a method's
-    /// text becomes a <see cref="Method"/>; the run specification calls it).
+    /// text becomes a <see cref="TrainingMethod"/>; the run specification calls it).
     /// </summary>
     /// <param name="config">The run's configuration.</param>
     /// <exception cref="DaboException">A grid, which is a search over methods rather than one method.</exception>
-    public Method Resolve(TrainingConfig config)
+    public TrainingMethod Resolve(TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (GridFamily is not null)

@@ -32,14 +32,14 @@ public sealed class TransferKind : MethodKind
     }
 
     /// <inheritdoc />
-    public override Method Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config) =>
+    public override TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config) =>
         new TransferMethod(fixedParts, (string)arguments!);
 }
 
 /// <summary>A frozen augmenter from another run, after optional fixed augmentations.</summary>
 /// <param name="fixedParts">Fixed augmentations first.</param>
 /// <param name="directory">The run directory that trained the augmenter.</param>
-public sealed class TransferMethod(IReadOnlyList<FixedPart> fixedParts, string directory) : Method(fixedParts, TransferKind.Prefix + directory)
+public sealed class TransferMethod(IReadOnlyList<FixedPart> fixedParts, string directory) : TrainingMethod(fixedParts, TransferKind.Prefix + directory)
 {
     /// <summary>The run directory that trained the augmenter.</summary>
     public string Directory => directory;

@@ -1,3 +1,4 @@
+using Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -191,6 +192,11 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     /// </summary>
     internal virtual string EmitOnnx(OnnxGraph graph, string input) =>
         throw new DaboException($"{Name}: no ONNX export for this network; export small-cnn, resnet18, resnet20 or wrn-D-K runs, or use --format safetensors");
+
+    /// <summary>The evaluation-mode ONNX model of this network (see <see cref="OnnxGraph.Build"/>).</summary>
+    internal ModelProto ToOnnx(long height, long width, IReadOnlyList<double> mean, IReadOnlyList<double> std, string docString) =>
+        OnnxGraph.Build(Name, [.. named_parameters().Select(p => p.name)], state_dict().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            InputChannels, ClassCount, height, width, mean, std, docString, EmitOnnx);
 
     /// <summary>Adds a bias-free convolution (a BatchNorm follows it), Kaiming-normal (fan_out, ReLU).</summary>
     internal ConvLayer Conv(string name, int inChannels, int outChannels, int kernel, int stride = 1)

@@ -20,11 +20,27 @@ public static class ModelMemory
     public static double TrainingBytes(double parameters, double activations) =>
         BytesPerValue * ((CopiesPerParameter * parameters) + (CopiesPerActivation * activations));
 
+    /// <summary>
+    /// Estimated bytes of memory to train the named network on batches of <paramref name="batchSize"/>
+    /// images, computed from the architecture without building it; null for the fixed models (at most
+    /// 11.2M parameters, which fit any machine that runs Dabo).
+    /// </summary>
+    public static double? EstimatedTrainingBytes(string name, int inputChannels, int height, int width, int classCount, int batchSize)
+    {
+        if (!ModelRegistry.TryParseWideResNet(name, out int depth, out int widen))
+        {
+            return null;
+        }
+        double parameters = WideResNet.CountParameters(depth, widen, inputChannels, classCount);
+        double activations = WideResNet.ActivationsPerImage(depth, widen, height, width) * batchSize;
+        return TrainingBytes(parameters, activations);
+    }
+
     /// <summary>Throws when training the model would need more memory than the machine has available.</summary>
     /// <exception cref="DaboException">Naming the model, the estimate and the available memory.</exception>
     public static void Check(string model, int channels, int height, int width, int classes, int batchSize, bool bilevel)
     {
-        var bytes = ModelRegistry.EstimatedTrainingBytes(model, channels, height, width, classes, batchSize);
+        var bytes = EstimatedTrainingBytes(model, channels, height, width, classes, batchSize);
         if (bytes is not double needed)
         {
             return;

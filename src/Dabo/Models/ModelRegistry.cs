@@ -35,10 +35,7 @@ public static partial class ModelRegistry
         {
             return create(inputChannels, classCount);
         }
-        var wrn = WideResNetName().Match(key);
-        if (wrn.Success
-            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
-            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        if (TryParseWideResNet(key, out int depth, out int widen))
         {
             return new WideResNet(depth, widen, inputChannels, classCount);
         }
@@ -58,10 +55,7 @@ public static partial class ModelRegistry
         {
             return;
         }
-        var wrn = WideResNetName().Match(key);
-        if (wrn.Success
-            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
-            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        if (TryParseWideResNet(key, out int depth, out int widen))
         {
             WideResNet.Check(depth, widen);
             return;
@@ -75,10 +69,7 @@ public static partial class ModelRegistry
     /// </summary>
     public static double CountParameters(string name, int inputChannels, int classCount)
     {
-        var wrn = WideResNetName().Match(name.Trim());
-        if (wrn.Success
-            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
-            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
+        if (TryParseWideResNet(name.Trim(), out int depth, out int widen))
         {
             return WideResNet.CountParameters(depth, widen, inputChannels, classCount);
         }
@@ -86,23 +77,14 @@ public static partial class ModelRegistry
         return model.ParameterCount;
     }
 
-    /// <summary>
-    /// Estimated bytes of memory to train the named network on batches of <paramref name="batchSize"/>
-    /// images, computed from the architecture without building it; null for the fixed models (at most
-    /// 11.2M parameters, which fit any machine that runs Dabo). See <see cref="ModelMemory"/>.
-    /// </summary>
-    public static double? EstimatedTrainingBytes(string name, int inputChannels, int height, int width, int classCount, int batchSize)
+    /// <summary>Whether <paramref name="name"/> is <c>wrn-D-K</c>, and its depth D and widening factor K.</summary>
+    internal static bool TryParseWideResNet(string name, out int depth, out int widen)
     {
         var wrn = WideResNetName().Match(name.Trim());
-        if (!wrn.Success
-            || !int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
-            || !int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int widen))
-        {
-            return null;
-        }
-        double parameters = WideResNet.CountParameters(depth, widen, inputChannels, classCount);
-        double activations = WideResNet.ActivationsPerImage(depth, widen, height, width) * batchSize;
-        return ModelMemory.TrainingBytes(parameters, activations);
+        depth = widen = 0;
+        return wrn.Success
+            && int.TryParse(wrn.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out depth)
+            && int.TryParse(wrn.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out widen);
     }
 
     [GeneratedRegex(@"^wrn-(\d+)-(\d+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

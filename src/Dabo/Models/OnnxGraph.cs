@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace Dabo.Models;
 
 /// <summary>
-/// Builds the ONNX graph of a <see cref="Classifier"/>'s evaluation-mode forward, node by node, with the ONNX protobuf
-/// classes of OnnxSharp: each layer adds the nodes it computes (<see cref="Classifier.EmitOnnx"/>), and every weight it
-/// reads becomes a float32 initializer under the layer's state-dict name. Opset 13, IR version 7.
+/// Builds the ONNX graph of a network's evaluation-mode forward, node by node, with the ONNX protobuf classes of
+/// OnnxSharp: each layer adds the nodes it computes (<see cref="Classifier.EmitOnnx"/>), and every weight it reads
+/// becomes a float32 initializer under the layer's state-dict name. Opset 13, IR version 7. It knows the network only
+/// by its names and tensors, so that the layers can depend on it and not the other way round.
 /// </summary>
 internal sealed class OnnxGraph
 {
@@ -17,39 +18,41 @@ internal sealed class OnnxGraph
     private const int IrVersion = 7;
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
 
-    private readonly Classifier _model;
-    private readonly string[] _parameterNames;
-    private readonly Dictionary<string, Tensor> _state;
+    private readonly IReadOnlyList<string> _parameterNames;
+    private readonly IReadOnlyDictionary<string, Tensor> _state;
     private readonly HashSet<string> _initialized = new(StringComparer.Ordinal);
     private readonly GraphProto _graph;
     private int _nodes;
 
-    public OnnxGraph(Classifier model)
+    private OnnxGraph(string name, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, Tensor> state)
     {
-        _model = model;
-        _parameterNames = [.. model.named_parameters().Select(p => p.name)];
-        _state = model.state_dict().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        _graph = new GraphProto { Name = model.Name };
+        _parameterNames = parameterNames;
+        _state = state;
+        _graph = new GraphProto { Name = name };
     }
 
     /// <summary>
     /// The model: input <c>image</c> (float32 <c>[N, C, height, width]</c>, pixels in [0, 1]), normalized inside the graph
     /// (Sub mean, Div std), outputs <c>logits</c> and <c>probabilities</c> (softmax) <c>[N, classes]</c>.
+    /// <paramref name="parameterNames"/> are the state-dict names of the weights in the order layers index them;
+    /// <paramref name="emitLogits"/> adds the forward from the normalized input and returns the logits' name.
     /// </summary>
-    public static ModelProto Build(Classifier model, long height, long width, IReadOnlyList<double> mean, IReadOnlyList<double> std, string docString)
+    public static ModelProto Build(string name, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, Tensor> state,
+        int inputChannels, int classCount, long height, long width, IReadOnlyList<double> mean, IReadOnlyList<double> std, string docString,
+        Func<OnnxGraph, string, string> emitLogits)
     {
-        var g = new OnnxGraph(model);
+        var g = new OnnxGraph(name, parameterNames, state);
         const string Input = "image";
-        g._graph.Input.Add(ValueInfo(Input, [null, model.InputChannels, height, width]));
-        long[] perChannel = [1, model.InputChannels, 1, 1];
+        g._graph.Input.Add(ValueInfo(Input, [null, inputChannels, height, width]));
+        long[] perChannel = [1, inputChannels, 1, 1];
         string meanName = g.Constant("normalization.mean", [.. mean.Select(m => (float)m)], perChannel);
         string stdName = g.Constant("normalization.std", [.. std.Select(s => (float)Math.Max(s, 1e-6))], perChannel);
         string normalized = g.Node("Div", [g.Node("Sub", [Input, meanName]), stdName]);
-        string logits = model.EmitOnnx(g, normalized);
+        string logits = emitLogits(g, normalized);
         g._graph.Node.Add(new NodeProto { OpType = "Identity", Name = "logits", Input = { logits }, Output = { "logits" } });
         g._graph.Node.Add(new NodeProto { OpType = "Softmax", Name = "probabilities", Input = { "logits" }, Output = { "probabilities" }, Attribute = { Int("axis", 1) } });
-        g._graph.Output.Add(ValueInfo("logits", [null, model.ClassCount]));
-        g._graph.Output.Add(ValueInfo("probabilities", [null, model.ClassCount]));
+        g._graph.Output.Add(ValueInfo("logits", [null, classCount]));
+        g._graph.Output.Add(ValueInfo("probabilities", [null, classCount]));
         var proto = new ModelProto
         {
             IrVersion = IrVersion,
@@ -65,8 +68,7 @@ internal sealed class OnnxGraph
     /// <summary>A bias-free (or, with <paramref name="biasIndex"/>, biased) square convolution with symmetric padding.</summary>
     public string Conv(string x, int weightIndex, int stride, int padding, int? biasIndex = null)
     {
-        var weight = _model.Weights[weightIndex];
-        long kernel = weight.shape[2];
+        long kernel = _state[_parameterNames[weightIndex]].shape[2];
         List<string> inputs = [x, Weight(weightIndex)];
         if (biasIndex is int b)
         {
@@ -111,7 +113,7 @@ internal sealed class OnnxGraph
     {
         if (_initialized.Add(name))
         {
-            var tensor = _state.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"{_model.Name} has no tensor {name}");
+            var tensor = _state.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"{_graph.Name} has no tensor {name}");
             using var values = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous();
             AddInitializer(name, values.data<float>().ToArray(), values.shape);
         }

@@ -4,12 +4,12 @@ namespace Dabo.Training;
 
 /// <summary>
 /// A run, parsed once at the boundary: the configuration (the shape of <c>config.json</c>, checked) and the method
-/// resolved into its typed <see cref="Methods.Method"/> with its options. Everything after this reads the method
+/// resolved into its typed <see cref="TrainingMethod"/> with its options. Everything after this reads the method
 /// object, never the method's text.
 /// </summary>
 public sealed class RunSpec
 {
-    private RunSpec(TrainingConfig config, Method method)
+    private RunSpec(TrainingConfig config, TrainingMethod method)
     {
         Config = config;
         Method = method;
@@ -19,7 +19,7 @@ public sealed class RunSpec
     public TrainingConfig Config { get; }
 
     /// <summary>The method that trains.</summary>
-    public Method Method { get; }
+    public TrainingMethod Method { get; }
 
     /// <summary>The named random streams of the run.</summary>
     public SeedStreams Seeds => new(Config.Seed);

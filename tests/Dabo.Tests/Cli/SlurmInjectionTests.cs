@@ -145,7 +145,7 @@ public class SlurmInjectionTests
     {
         using var dir = new TempDirectory();
         var sbatch = new FakeSbatch();
-        var (code, output, err) = WithRunner(sbatch, () => CliRunner.Run(["compare", "--methods", "none", "--epochs", "1", "--slurm", .. flags(dir)]));
+        var (code, output, err) = sbatch.Around(() => CliRunner.Run(["compare", "--methods", "none", "--epochs", "1", "--slurm", .. flags(dir)]));
 
         Assert.True(code == CliApp.UsageError, err);
         Assert.Equal("", output);
@@ -162,7 +162,7 @@ public class SlurmInjectionTests
         string outDirectory = output(dir);
         string[] args = Compare(outDirectory, more(dir));
         var sbatch = new FakeSbatch();
-        var (code, _, err) = WithRunner(sbatch, () => CliRunner.Run(args));
+        var (code, _, err) = sbatch.Around(() => CliRunner.Run(args));
         Assert.True(code == 0, err);
 
         string slurm = Path.Combine(Path.GetFullPath(outDirectory), "slurm");
@@ -283,32 +283,5 @@ public class SlurmInjectionTests
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, output, err.Result);
-    }
-
-    private static T WithRunner<T>(IProcessRunner runner, Func<T> action)
-    {
-        var previous = SlurmLauncher.Runner;
-        SlurmLauncher.Runner = runner;
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            SlurmLauncher.Runner = previous;
-        }
-    }
-
-    private sealed class FakeSbatch : IProcessRunner
-    {
-        public List<string[]> Calls { get; } = [];
-
-        public string? Find(string program) => program == "sbatch" ? "/fake/bin/sbatch" : null;
-
-        public (int ExitCode, string Out, string Err) Run(string path, IReadOnlyList<string> arguments)
-        {
-            Calls.Add([.. arguments]);
-            return (0, $"{99 + Calls.Count}\n", "");
-        }
     }
 }

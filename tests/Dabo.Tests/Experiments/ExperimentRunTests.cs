@@ -43,7 +43,7 @@ public class ExperimentRunTests
         using var dir = new TempDirectory();
         TrainingData.WriteSeparable(dir.Combine("data"));
         var results = new Comparison(Config(dir.Combine("data")), ["none", "standard"], [0, 1], dir.Combine("cmp")).Run(null, "dabo compare test");
-        Dabo.Experiments.Reporting.HtmlReport.Write(results, dir.Combine("cmp"));
+        Dabo.Reporting.HtmlReport.Write(results, dir.Combine("cmp"));
         string html = File.ReadAllText(dir.Combine("cmp", "report.html"));
 
         var best = results.Methods.MaxBy(m => m.TestAccuracyMean)!;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Dabo.Experiments;
-using Dabo.Experiments.Reporting;
+using Dabo.Reporting;
 using SkiaSharp;
 
 namespace Dabo.Tests.Experiments;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Dabo.Experiments.Reporting;
+using Dabo.Reporting;
 using Dabo.Training.Policy;
 
 namespace Dabo.Tests.Experiments;

@@ -2,7 +2,7 @@ using System.Net;
 using Dabo.Augmentation.Differentiable;
 using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
-using Dabo.Experiments.Reporting;
+using Dabo.Reporting;
 
 namespace Dabo.Tests.Experiments;
 

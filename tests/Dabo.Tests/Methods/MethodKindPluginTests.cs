@@ -37,11 +37,11 @@ public class MethodKindPluginTests
             return true;
         }
 
-        public override Method Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config) =>
+        public override TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config) =>
             new EraseMethod(fixedParts, text, (double)arguments!);
     }
 
-    private sealed class EraseMethod(IReadOnlyList<FixedPart> fixedParts, string text, double probability) : Method(fixedParts, text)
+    private sealed class EraseMethod(IReadOnlyList<FixedPart> fixedParts, string text, double probability) : TrainingMethod(fixedParts, text)
     {
         public override TrainingStep CreateStep(StepContext context)
         {

@@ -14,7 +14,7 @@ public class PackagingTests
     {
         var references = typeof(TorchRuntime).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.DoesNotContain("ScottPlot", references);
-        Assert.Contains("ScottPlot", typeof(Dabo.Experiments.Reporting.HtmlReport).Assembly.GetReferencedAssemblies().Select(a => a.Name));
+        Assert.Contains("ScottPlot", typeof(Dabo.Reporting.HtmlReport).Assembly.GetReferencedAssemblies().Select(a => a.Name));
 
         var library = PackageReferences("src", "Dabo", "Dabo.csproj");
         Assert.Contains("TorchSharp", library);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dabo.Augmentation.Policies;
 
 namespace Dabo.Augmentation.Fixed;
@@ -28,7 +27,7 @@ public static class FixedAugmentationParser
         ["randaugment"] = new("randaugment[:N:M]", (a, o) => ParseRandAugment(a)),
         ["trivialaugment"] = new("trivialaugment", (a, o) => NoArgument("trivialaugment", a, new TrivialAugment())),
         ["autoaugment"] = new("autoaugment", (a, o) => NoArgument("autoaugment", a, new AutoAugment())),
-        ["random-affine"] = new("random-affine[:m]", (a, o) => new RandomAffine(ParseMagnitude("random-affine", a, 0.5))),
+        ["random-affine"] = new("random-affine[:m]", (a, o) => new RandomAffine(AugmentationArguments.Magnitude("random-affine", a, 0.5))),
         ["policy"] = new("policy:FILE", (a, o) => new FixedPolicy(string.IsNullOrEmpty(a) ? throw new DaboException("augmentation 'policy': write policy:FILE with the policy.json of a learned-policy run") : a, o.Channels)),
         ["uniform-policy"] = new("uniform-policy" + PolicyArguments.Syntax, (a, o) =>
         {
@@ -118,42 +117,6 @@ public static class FixedAugmentationParser
         return new AugmentationMethod(Blank(fixedPart) ? null : fixedPart.Trim(), learnedPart.Trim());
     }
 
-    /// <summary>
-    /// Parses a non-negative magnitude argument such as the <c>0.5</c> of <c>random-affine:0.5</c>,
-    /// or returns <paramref name="fallback"/> when there is none; for factories in the registry.
-    /// </summary>
-    /// <exception cref="DaboException">When the argument is not a finite non-negative number.</exception>
-    public static double ParseMagnitude(string name, string? argument, double fallback)
-    {
-        if (argument is null)
-        {
-            return fallback;
-        }
-        if (!double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0)
-        {
-            throw new DaboException($"augmentation '{name}:{argument}': the magnitude must be a non-negative number, e.g. {name}:0.5");
-        }
-        return value;
-    }
-
-    /// <summary>
-    /// Parses a whole-number argument such as the <c>3</c> of <c>uniform-policy:3</c> within
-    /// [<paramref name="min"/>, <paramref name="max"/>], or returns <paramref name="fallback"/> when there is none.
-    /// </summary>
-    /// <exception cref="DaboException">When the argument is not a whole number in range.</exception>
-    public static int ParseCount(string name, string? argument, int fallback, int min, int max)
-    {
-        if (argument is null)
-        {
-            return fallback;
-        }
-        if (!int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new DaboException($"augmentation '{name}:{argument}': expected a whole number from {min} to {max}, e.g. {name}:{fallback}");
-        }
-        return value;
-    }
-
     /// <summary><c>randaugment</c> or <c>randaugment:N:M</c> (N operations at magnitude bin M of 31).</summary>
     private static RandAugment ParseRandAugment(string? argument)
     {
@@ -166,8 +129,8 @@ public static class FixedAugmentationParser
         {
             throw new DaboException($"augmentation 'randaugment:{argument}': write randaugment:N:M, e.g. randaugment:2:9 (N operations per image, magnitude bin M from 0 to 30)");
         }
-        var n = ParseCount("randaugment", parts[0], 2, 0, 8);
-        var m = ParseCount("randaugment", parts[1], 9, 0, 30);
+        var n = AugmentationArguments.Count("randaugment", parts[0], 2, 0, 8);
+        var m = AugmentationArguments.Count("randaugment", parts[1], 9, 0, 30);
         return new RandAugment(n, m);
     }
 

@@ -7,7 +7,7 @@ namespace Dabo.Augmentation.Fixed;
 /// <summary>
 /// The <c>randaugment[:N:M]</c> baseline (Cubuk et al. 2019) as in torchvision: each image gets N
 /// operations in sequence, each drawn uniformly from RandAugment's space
-/// (<see cref="PolicySpace.RandAugment"/>), all at magnitude bin M of 31, negated with probability
+/// (<see cref="PolicySpace.RandAugmentRanges"/>), all at magnitude bin M of 31, negated with probability
 /// ½ for signed operations. Batched on <see cref="Operations.OperationTable"/>; randomness comes
 /// from the generator passed to <see cref="Apply"/>.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class RandAugment : IFixedAugmentation
         Operations = operations;
         Magnitude = magnitude;
         MagnitudeBins = magnitudeBins;
-        _spaces = new PolicySpaceCache(channels => PolicySpace.RandAugment(channels, magnitudeBins));
+        _spaces = new PolicySpaceCache(channels => PolicySpace.RandAugmentRanges(channels, magnitudeBins));
     }
 
     /// <summary>Operations per image.</summary>

@@ -44,7 +44,7 @@ public sealed record PolicyArguments(int Slots, PolicyRanges Ranges)
             }
             else if (part.Length > 0 && char.IsAsciiDigit(part[0]) && slots is null)
             {
-                slots = FixedAugmentationParser.ParseCount(name, part, DefaultSlots, 1, MaxSlots);
+                slots = AugmentationArguments.Count(name, part, DefaultSlots, 1, MaxSlots);
             }
             else
             {
@@ -56,7 +56,7 @@ public sealed record PolicyArguments(int Slots, PolicyRanges Ranges)
 
     /// <summary>The space these arguments draw from, for images with <paramref name="channels"/> channels.</summary>
     public PolicySpace Space(int channels, int bins = 31) => Ranges == PolicyRanges.Narrow
-        ? PolicySpace.RandAugment(channels, bins)
+        ? PolicySpace.RandAugmentRanges(channels, bins)
         : PolicySpace.TrivialAugmentWide(channels, bins);
 
     /// <summary>The argument text that <see cref="Parse"/> reads back: empty for the defaults, else e.g. <c>:1</c>, <c>:narrow</c> or <c>:1:narrow</c>.</summary>

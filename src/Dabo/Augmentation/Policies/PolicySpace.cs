@@ -70,7 +70,7 @@ public sealed class PolicySpace
     /// </summary>
     /// <param name="channels">1 or 3.</param>
     /// <param name="bins">Magnitude bins (31 in torchvision).</param>
-    public static PolicySpace RandAugment(int channels, int bins = 31) =>
+    public static PolicySpace RandAugmentRanges(int channels, int bins = 31) =>
         new(OperationTable.PolicySet(channels).Select(o => new PolicyEntry(o, NarrowRange(o))).ToList(), bins);
 
     /// <summary>

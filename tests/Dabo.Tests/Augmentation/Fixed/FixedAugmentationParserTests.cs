@@ -70,9 +70,9 @@ public class FixedAugmentationParserTests
     [Fact]
     public void ParsesMagnitudes()
     {
-        Assert.Equal(1.0, FixedAugmentationParser.ParseMagnitude("random-affine", null, 1.0));
-        Assert.Equal(0.5, FixedAugmentationParser.ParseMagnitude("random-affine", "0.5", 1.0));
-        Assert.Throws<DaboException>(() => FixedAugmentationParser.ParseMagnitude("random-affine", "-1", 1.0));
-        Assert.Throws<DaboException>(() => FixedAugmentationParser.ParseMagnitude("random-affine", "big", 1.0));
+        Assert.Equal(1.0, AugmentationArguments.Magnitude("random-affine", null, 1.0));
+        Assert.Equal(0.5, AugmentationArguments.Magnitude("random-affine", "0.5", 1.0));
+        Assert.Throws<DaboException>(() => AugmentationArguments.Magnitude("random-affine", "-1", 1.0));
+        Assert.Throws<DaboException>(() => AugmentationArguments.Magnitude("random-affine", "big", 1.0));
     }
 }

@@ -50,7 +50,7 @@ public class OperationTableTests
         Assert.Equal(2, At("posterize", 30));
         Assert.Equal((255.0 - 255.0 * 12 / 30) / 255, At("solarize", 12), 12);
         // RandAugment: posterize 8 − round(bin / 7.5), shear 0.3.
-        var ra = PolicySpace.RandAugment(3);
+        var ra = PolicySpace.RandAugmentRanges(3);
         Assert.Equal(8 - Math.Round(9 / 7.5), ra.Entries[ra.IndexOf("posterize")].Range!.At(9, 31));
         Assert.Equal(0.3 * 9 / 30, ra.Entries[ra.IndexOf("shear-x")].Range!.At(9, 31), 12);
     }

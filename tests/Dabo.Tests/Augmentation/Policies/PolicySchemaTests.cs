@@ -165,7 +165,7 @@ public class PolicySchemaTests
     {
         using var dir = new TempDirectory();
         string file = dir.Combine("policy.json");
-        using (var narrow = new PolicyDistribution(PolicySpace.RandAugment(1), 1))
+        using (var narrow = new PolicyDistribution(PolicySpace.RandAugmentRanges(1), 1))
         {
             PolicyFile.Write(narrow, file, 1);
         }

@@ -1,5 +1,5 @@
 using Dabo.Experiments.Benchmarks.Suite;
-using Dabo.Experiments.Reporting;
+using Dabo.Reporting;
 
 namespace Dabo.Tests.Experiments.Suite;
 

@@ -104,7 +104,7 @@ public sealed class SuitePlan
 
     /// <summary>The directory of a run.</summary>
     public string RunDirectory(SuiteDataset dataset, SuiteSchedule schedule, string augment, SuiteTrainSet trainSet, int seed) =>
-        Path.Combine(Directory, dataset.Name, schedule.Name, Comparison.RunLabel(augment), trainSet == SuiteTrainSet.All ? "all" : "holdout", $"seed-{seed}");
+        Path.Combine(Directory, dataset.Name, schedule.Name, RunLabel.Of(augment), trainSet == SuiteTrainSet.All ? "all" : "holdout", $"seed-{seed}");
 
     /// <summary>A run's job.</summary>
     public RunJob Job(SuiteDataset dataset, SuiteSchedule schedule, string augment, SuiteTrainSet trainSet, int seed) =>

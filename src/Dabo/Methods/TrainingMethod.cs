@@ -12,12 +12,12 @@ namespace Dabo.Methods;
 /// it trains with and how the artifacts its run leaves are loaded back. Nothing after the run specification reads
 /// the method's text.
 /// </summary>
-public abstract class Method
+public abstract class TrainingMethod
 {
     /// <summary>Creates a method of the given parts.</summary>
     /// <param name="fixedParts">Its fixed augmentations, in order.</param>
     /// <param name="learnedText">Its learned part as written, or null.</param>
-    protected Method(IReadOnlyList<FixedPart> fixedParts, string? learnedText)
+    protected TrainingMethod(IReadOnlyList<FixedPart> fixedParts, string? learnedText)
     {
         ArgumentNullException.ThrowIfNull(fixedParts);
         Fixed = fixedParts;
