@@ -152,6 +152,13 @@ public sealed class PreparedData : IDisposable
     /// </summary>
     public static Tensor ToUnit(Tensor images, Device device) => images.to(device).to_type(ScalarType.Float32).div_(255f);
 
+    /// <summary>[0, 1] images back to uint8 on the CPU, for augmentations that work on bytes; no gradient. Exact for images that came from uint8 (<see cref="ToUnit"/> divides by 255).</summary>
+    public static Tensor ToBytes(Tensor unitImages)
+    {
+        using var noGrad = no_grad();
+        return (unitImages.cpu() * 255.0).round_().clamp_(0, 255).to_type(ScalarType.Byte);
+    }
+
     /// <summary>Normalizes [0, 1] images with the training mean and std.</summary>
     public Tensor Normalize(Tensor unitImages)
     {

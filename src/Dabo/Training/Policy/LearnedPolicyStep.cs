@@ -66,7 +66,7 @@ public sealed class LearnedPolicyStep : TrainingStep
     {
         StepProfiler.Start();
         long start = Stopwatch.GetTimestamp();
-        var bytes = ToBytes(unitImages);
+        var bytes = PreparedData.ToBytes(unitImages);
         using var draw = Policy.Sample(bytes.shape[0], _generator);
         var augmented = draw.Apply(bytes, Policy.Space);
         StepProfiler.Mark("policy augment");
@@ -125,13 +125,6 @@ public sealed class LearnedPolicyStep : TrainingStep
         return (PreparedData.ToUnit(cat(images, 0).narrow(0, 0, count), _context.Device), cat(labels, 0).narrow(0, 0, count).to(_context.Device));
     }
 
-    // The unit images came from uint8 (ToUnit divides by 255), so this is exact.
-    private static Tensor ToBytes(Tensor unitImages)
-    {
-        using var noGrad = no_grad();
-        return (unitImages.cpu() * 255.0).round_().clamp_(0, 255).to_type(ScalarType.Byte);
-    }
-
     /// <inheritdoc />
     public override Tensor Preview(Tensor unitImages)
     {
@@ -139,7 +132,7 @@ public sealed class LearnedPolicyStep : TrainingStep
         // A private generator keeps the preview out of the training stream.
         using var generator = new Generator(4242, CPU);
         using var draw = Policy.Sample(unitImages.shape[0], generator);
-        return PreparedData.ToUnit(draw.Apply(ToBytes(unitImages), Policy.Space), unitImages.device).MoveToOuterDisposeScope();
+        return PreparedData.ToUnit(draw.Apply(PreparedData.ToBytes(unitImages), Policy.Space), unitImages.device).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
