@@ -6,6 +6,9 @@ namespace Dabo.Methods;
 /// <param name="Arguments">What the kind parsed from the text (e.g. slots and ranges of a policy), or null when it takes none.</param>
 public sealed record LearnedPart(MethodKind Kind, string Text, object? Arguments)
 {
+    /// <summary>Whether this is a control of its kind (<see cref="MethodKind.IsControl"/>), e.g. <c>learned-policy-shuffled</c>.</summary>
+    public bool IsControl => Kind.IsControl(Arguments);
+
     /// <inheritdoc />
     public override string ToString() => Text;
 }

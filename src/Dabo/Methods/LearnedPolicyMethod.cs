@@ -51,6 +51,9 @@ public sealed class LearnedPolicyKind : MethodKind
     }
 
     /// <inheritdoc />
+    public override bool IsControl(object? arguments) => arguments is Arguments { Shuffled: true };
+
+    /// <inheritdoc />
     public override TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -26,6 +26,10 @@ public abstract class MethodKind
     /// <exception cref="DaboException">The text names this kind with bad arguments.</exception>
     public abstract bool TryParse(string text, out object? arguments);
 
+    /// <summary>Whether the text that gave <paramref name="arguments"/> names a control of this kind (e.g. <c>learned-policy-shuffled</c>), which reports leave out of the targets.</summary>
+    /// <param name="arguments">What <see cref="TryParse"/> parsed.</param>
+    public virtual bool IsControl(object? arguments) => false;
+
     /// <summary>The method to train: this kind's learned part after <paramref name="fixedParts"/>, with its options read from <paramref name="config"/>.</summary>
     /// <param name="fixedParts">The method's fixed augmentations, in order.</param>
     /// <param name="text">The learned part as written.</param>

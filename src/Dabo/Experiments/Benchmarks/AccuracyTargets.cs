@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dabo.Methods;
 
 namespace Dabo.Experiments.Benchmarks;
 
@@ -29,7 +30,7 @@ public static class AccuracyTargets
 
     /// <summary>The learned method chosen by validation accuracy, or null when none was run.</summary>
     public static MethodResult? BestLearned(ComparisonResults results) =>
-        results.Methods.Where(m => m.Method.Contains("learned", StringComparison.Ordinal) && !m.Method.Contains("shuffled", StringComparison.Ordinal))
+        results.Methods.Where(m => MethodSpec.Parse(m.Method, allowGrid: true).Learned is { IsControl: false })
             .OrderByDescending(m => m.ValAccuracyMean ?? double.NegativeInfinity)
             .FirstOrDefault();
 
@@ -53,7 +54,7 @@ public static class AccuracyTargets
                 (learned.TestAccuracyMean - none.TestAccuracyMean) * 100 >= GainOverNonePoints));
 
         const string overGrid = "beats the grid search at < 1/5 of its cost";
-        var grid = results.Methods.FirstOrDefault(m => m.Method.StartsWith("grid:", StringComparison.Ordinal));
+        var grid = results.Methods.FirstOrDefault(m => MethodSpec.Parse(m.Method, allowGrid: true).GridFamily is not null);
         if (grid is null)
         {
             checks.Add(new TargetCheck(overGrid, "no grid search run", null));
