@@ -218,6 +218,11 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
     [Description(PolicyOptions.ControlHelp)]
     public string? PolicyControl { get; init; }
 
+    /// <summary>Method options.</summary>
+    [CommandOption("--set <KEY=VALUE>")]
+    [Description("An option a method kind declares, KEY=VALUE (repeat the flag for several): " + RegistryHelp.MethodOptions + ".")]
+    public string[]? Set { get; init; }
+
     /// <summary>Device.</summary>
     [CommandOption("--device <DEVICE>")]
     [Description("cpu (default) or cuda (untested: no GPU was available; see docs/install.md).")]
@@ -264,11 +269,19 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
     public void CheckPolicyFlags(IReadOnlyList<string> methods, string what)
     {
         var given = GivenFlags().ToList();
-        if (given.Count == 0)
+        if (given.Count == 0 && Set is null)
         {
             return;
         }
         var kinds = methods.Select(m => MethodSpec.Parse(m, allowGrid: true).Learned?.Kind).OfType<MethodKind>().ToList();
+        foreach (var key in (Set ?? []).Select(a => MethodOptionValues.ParseAssignment(a).Key))
+        {
+            var owner = MethodRegistry.Options.FirstOrDefault(o => o.Option.Key == key).Kind;
+            if (owner is not null && !kinds.Contains(owner))
+            {
+                throw new DaboException($"--set {key}: applies only to {owner.Name} methods ({string.Join(", ", owner.Syntaxes.Select(s => s.Split('[')[0]))}); {what}");
+            }
+        }
         foreach (var flag in given)
         {
             var owner = MethodRegistry.Kinds.FirstOrDefault(k => k.OwnFlags.Contains(flag));
@@ -340,8 +353,10 @@ public class RunSettings : CommandSettings, ICacheDirectorySettings
             PolicyControl = PolicyControl is null ? b.PolicyControl : OptionNames.PolicyControl(PolicyControl),
             PolicyOperations = PolicyOperations ?? b.PolicyOperations,
             Device = Device ?? b.Device,
+            MethodOptions = Set is null ? b.MethodOptions : MethodOptionValues.Merge(b.MethodOptions, Set.Select(MethodOptionValues.ParseAssignment)),
         };
         config.Validate();
+        RunSpec.CheckMethodOptions(config);
         return config;
     }
 }

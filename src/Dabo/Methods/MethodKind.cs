@@ -16,6 +16,9 @@ public abstract class MethodKind
     /// <summary>How the kind is written, for help and errors (e.g. <c>learned-policy[:S][:wide|narrow]</c>).</summary>
     public abstract IReadOnlyList<string> Syntaxes { get; }
 
+    /// <summary>The kind's options set with <c>--set KEY=VALUE</c>: declared here once, read in <see cref="Create"/> with <see cref="MethodOption.ReadFrom"/>.</summary>
+    public virtual IReadOnlyList<MethodOption> Options => [];
+
     /// <summary>Flags that only this kind reads: given on the command line without a method of this kind, they are refused.</summary>
     public virtual IReadOnlyList<string> OwnFlags => [];
 

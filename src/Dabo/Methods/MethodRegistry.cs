@@ -30,6 +30,9 @@ public static class MethodRegistry
     /// <summary>How each learned part is written, for help and errors.</summary>
     public static IReadOnlyList<string> Syntaxes => [.. Kinds.SelectMany(k => k.Syntaxes)];
 
+    /// <summary>Every kind's <c>--set</c> options, with the kind that declares each.</summary>
+    public static IReadOnlyList<(MethodKind Kind, MethodOption Option)> Options => [.. Kinds.SelectMany(k => k.Options.Select(o => (k, o)))];
+
     /// <summary>Adds a kind (a plug-in of an application, or a test's); its texts must not be another kind's.</summary>
     /// <param name="kind">The kind.</param>
     public static void Register(MethodKind kind)

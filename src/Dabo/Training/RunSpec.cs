@@ -30,8 +30,26 @@ public sealed class RunSpec
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        CheckMethodOptions(config);
         var method = MethodSpec.Parse(config.Augment).Resolve(config);
         method.Check();
         return new RunSpec(config, method);
+    }
+
+    /// <summary>
+    /// Checks that every key of <see cref="TrainingConfig.MethodOptions"/> is an option some registered kind declares,
+    /// within its range. Options of other kinds than the run's are kept: a comparison shares one configuration.
+    /// </summary>
+    /// <exception cref="DaboException">An unknown key or a value out of range, naming <c>--set KEY</c>.</exception>
+    public static void CheckMethodOptions(TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var declared = MethodRegistry.Options;
+        foreach (var (key, value) in config.MethodOptions?.Values ?? new Dictionary<string, double>())
+        {
+            var option = declared.FirstOrDefault(d => d.Option.Key == key).Option
+                ?? throw new DaboException($"--set {key}: no method has this option; " + (declared.Count == 0 ? "no method declares any" : $"known: {string.Join(", ", declared.Select(d => d.Option.Key))}"));
+            option.Range.Check(value);
+        }
     }
 }

@@ -145,6 +145,13 @@ public sealed record TrainingConfig
     /// <summary>Learned policy: <c>none</c>, or <c>shuffle</c> to permute the advantages within each batch (the control that destroys the signal).</summary>
     public PolicyControl PolicyControl { get; init; } = PolicyOptions.Default.Control;
 
+    /// <summary>
+    /// Options declared by method kinds (<c>Dabo.Methods.MethodOption</c>), by key, set with <c>--set KEY=VALUE</c>;
+    /// null when none is set (config.json then has no <c>method_options</c> key).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MethodOptionValues? MethodOptions { get; init; }
+
     /// <summary>JSON options for configs, metrics and summaries: snake_case, indented.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
