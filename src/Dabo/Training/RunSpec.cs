@@ -13,10 +13,28 @@ public sealed class RunSpec
     {
         Config = config;
         Method = method;
+        Data = config.Data;
+        Classifier = config.Classifier;
+        Sgd = config.Sgd;
     }
 
     /// <summary>The run's configuration, as <c>config.json</c> stores it.</summary>
     public TrainingConfig Config { get; }
+
+    /// <summary>What the run trains on.</summary>
+    public DataOptions Data { get; }
+
+    /// <summary>The classifier.</summary>
+    public ClassifierOptions Classifier { get; }
+
+    /// <summary>The optimization.</summary>
+    public SgdOptions Sgd { get; }
+
+    /// <summary>Evaluate the test split every this many epochs (and after the last).</summary>
+    public int TestEvery => Config.TestEvery;
+
+    /// <summary>The run's seed (initialization; every other stream derives from it, <see cref="Seeds"/>).</summary>
+    public int Seed => Config.Seed;
 
     /// <summary>The method that trains.</summary>
     public TrainingMethod Method { get; }

@@ -74,7 +74,7 @@ public sealed class Trainer
     internal DataDescription? Prepared { get; private set; }
 
     private Classifier CreateModel(int channels, int classes) =>
-        ModelFactory?.Invoke(channels, classes) ?? ModelRegistry.Create(_config.Model, channels, classes);
+        ModelFactory?.Invoke(channels, classes) ?? ModelRegistry.Create(_spec.Classifier.Model, channels, classes);
 
     /// <summary>
     /// Trains (or resumes) the run and returns its summary. Cancellation stops between steps and
@@ -83,58 +83,58 @@ public sealed class Trainer
     public RunSummary Run(bool resume = false, CancellationToken cancellationToken = default)
     {
         TorchRuntime.Initialize(Threads);
-        var device = ComputeDevice.Resolve(_config.Device);
+        var device = ComputeDevice.Resolve(_spec.Classifier.Device);
         var method = _spec.Method;
         if (ModelFactory is null)
         {
-            ModelRegistry.Validate(_config.Model);
+            ModelRegistry.Validate(_spec.Classifier.Model);
         }
         // Everything that can be refused (data, --train-size, learned:DIR, memory) is loaded and checked
         // before the run directory is created: a refused command leaves no config.json behind.
         bool hasCheckpoint = _run.Check(_config, resume);
 
-        using var loaded = InMemoryData is null ? DatasetLoader.Load(_config.Dataset, CacheDirectory, _config.ImageSize, _config.MaxImagePixels) : null;
+        using var loaded = InMemoryData is null ? DatasetLoader.Load(_spec.Data.Dataset, CacheDirectory, _spec.Data.ImageSize, _spec.Data.MaxImagePixels) : null;
         var dataset = loaded ?? InMemoryData!;
-        using var data = PreparedData.Create(dataset, _config.TrainSize, _config.ValRatio, _config.TrainOnValidation, _config.DataSeed);
+        using var data = PreparedData.Create(dataset, _spec.Data.TrainSize, _spec.Data.ValRatio, _spec.Data.TrainOnValidation, _spec.Data.DataSeed);
         Prepared = new DataDescription(data.Mean, data.Std, data.ClassNames, [.. data.Test.Shape]);
         if (data.ValidationFromDataset)
         {
-            _observer.Warning($"{_config.Dataset}: validation split is the dataset's val/ folder ({data.Validation.Count} images); --val-ratio is ignored");
+            _observer.Warning($"{_spec.Data.Dataset}: validation split is the dataset's val/ folder ({data.Validation.Count} images); --val-ratio is ignored");
         }
         foreach (var warning in method.CheckData(data.Channels, data.Validation.Count, data.Train.Count))
         {
             _observer.Warning(warning);
         }
-        var fixedAugmentation = method.CreateFixed(data.Channels, _config.Flip);
+        var fixedAugmentation = method.CreateFixed(data.Channels, _spec.Data.Flip);
 
         if (ModelFactory is null)
         {
-            ModelMemory.Check(_config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _config.BatchSize, method.IsLearned);
+            ModelMemory.Check(_spec.Classifier.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, _spec.Sgd.BatchSize, method.IsLearned);
         }
 
-        torch.manual_seed(_config.Seed);
+        torch.manual_seed(_spec.Seed);
         using var model = CreateModel(data.Channels, data.ClassNames.Count);
-        if (_config.Init is not null && !hasCheckpoint)
+        if (_spec.Classifier.Init is not null && !hasCheckpoint)
         {
-            foreach (var note in PretrainedWeights.Load(model, _config.Init))
+            foreach (var note in PretrainedWeights.Load(model, _spec.Classifier.Init))
             {
                 _observer.Warning(note);
             }
         }
         // While the head trains alone, every other parameter is frozen (BatchNorm's running statistics still adapt).
         bool[] frozenWhileHeadTrains = [.. model.named_parameters().Select(p => !p.name.StartsWith(PretrainedWeights.HeadPrefix, StringComparison.Ordinal))];
-        if (_config.FreezeEpochs > 0 && frozenWhileHeadTrains.All(f => f))
+        if (_spec.Classifier.FreezeEpochs > 0 && frozenWhileHeadTrains.All(f => f))
         {
-            throw new DaboException($"--freeze-epochs {_config.FreezeEpochs}: the classifier has no '{PretrainedWeights.HeadPrefix}*' layer to train alone (a custom module?); drop --freeze-epochs");
+            throw new DaboException($"--freeze-epochs {_spec.Classifier.FreezeEpochs}: the classifier has no '{PretrainedWeights.HeadPrefix}*' layer to train alone (a custom module?); drop --freeze-epochs");
         }
         string initialWeights = RunFingerprint.Weights(model); // before a checkpoint replaces them
         model.to(device);
         model.train();
-        using var optimizer = new SgdMomentum(model.Weights, _config.Momentum, _config.WeightDecay, _config.Nesterov);
+        using var optimizer = new SgdMomentum(model.Weights, _spec.Sgd.Momentum, _spec.Sgd.WeightDecay, _spec.Sgd.Nesterov);
         var seeds = _spec.Seeds;
-        using var sampler = new BatchSampler(data.Train, _config.BatchSize, seed: seeds.BatchOrder);
+        using var sampler = new BatchSampler(data.Train, _spec.Sgd.BatchSize, seed: seeds.BatchOrder);
         using var augmentGenerator = new Generator((ulong)seeds.FixedAugmentation);
-        using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _config.BatchSize, seed: seeds.ValidationOrder);
+        using var validationStream = new BatchSampler(data.Validation.Count > 0 ? data.Validation : data.Train, _spec.Sgd.BatchSize, seed: seeds.ValidationOrder);
         Tensor Normalize(Tensor unit) => data.Normalize(unit);
         using var step = method.CreateStep(new StepContext(seeds, model, optimizer, Normalize, device, data, validationStream));
 
@@ -154,8 +154,8 @@ public sealed class Trainer
             RunDataFile.Write(_run, Prepared);
         }
 
-        var schedule = new LearningRateSchedule(_config.Schedule, _config.Lr,
-            (long)_config.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_config.WarmupEpochs * sampler.BatchesPerEpoch));
+        var schedule = new LearningRateSchedule(_spec.Sgd.Schedule, _spec.Sgd.Lr,
+            (long)_spec.Sgd.Epochs * sampler.BatchesPerEpoch, (long)Math.Round(_spec.Sgd.WarmupEpochs * sampler.BatchesPerEpoch));
 
         var state = new LoopState();
         if (hasCheckpoint)
@@ -173,9 +173,9 @@ public sealed class Trainer
         using var previewIndex = arange(Math.Min(PreviewImages, data.Train.Count), ScalarType.Int64);
         var times = state.Times;
         step.Times = times;
-        for (int epoch = state.Epoch + 1; epoch <= _config.Epochs; epoch++)
+        for (int epoch = state.Epoch + 1; epoch <= _spec.Sgd.Epochs; epoch++)
         {
-            optimizer.Frozen = epoch <= _config.FreezeEpochs ? frozenWhileHeadTrains : null;
+            optimizer.Frozen = epoch <= _spec.Classifier.FreezeEpochs ? frozenWhileHeadTrains : null;
             var watch = Stopwatch.StartNew();
             double lossSum = 0;
             long correct = 0;
@@ -214,7 +214,7 @@ public sealed class Trainer
             }
 
             step.Flush();
-            bool evaluateTest = epoch % _config.TestEvery == 0 || epoch == _config.Epochs;
+            bool evaluateTest = epoch % _spec.TestEvery == 0 || epoch == _spec.Sgd.Epochs;
             // Clean training images only where the test split is evaluated too (--test-every, the last epoch):
             // the report's dashed loss curve and TensorBoard are their only readers.
             bool measureClean = evaluateTest && (fixedAugmentation is not null || method.IsLearned);
@@ -256,10 +256,10 @@ public sealed class Trainer
         var summary = new RunSummary
         {
             Method = method.Text,
-            Model = _config.Model,
-            Dataset = _config.Dataset,
-            Seed = _config.Seed,
-            Epochs = _config.Epochs,
+            Model = _spec.Classifier.Model,
+            Dataset = _spec.Data.Dataset,
+            Seed = _spec.Seed,
+            Epochs = _spec.Sgd.Epochs,
             TrainImages = data.Train.Count,
             ValImages = data.Validation.Count,
             TestImages = data.Test.Count,
@@ -269,7 +269,7 @@ public sealed class Trainer
             BestValAccuracy = data.Validation.Count > 0 ? state.BestVal : null,
             TestAccuracyAtBestVal = testAtBest,
             WallSeconds = Math.Round(state.Seconds, 2),
-            SecondsPerEpoch = Math.Round(state.Seconds / _config.Epochs, 3),
+            SecondsPerEpoch = Math.Round(state.Seconds / _spec.Sgd.Epochs, 3),
             SubsetSha256 = RunFingerprint.Subset(data.LabelledIndices),
             InitialWeightsSha256 = initialWeights,
             TimeBreakdown = times.ToDictionary(state.Seconds),
@@ -308,22 +308,24 @@ public sealed class Trainer
     {
         TorchRuntime.Initialize(threads);
         long bytes = 0;
-        var specs = configs.Select(c => (Config: c, Spec: RunSpec.From(c))).ToList();
-        foreach (var group in specs.GroupBy(c => (c.Config.Dataset, c.Config.ImageSize, c.Config.MaxImagePixels, c.Config.TrainSize, c.Config.ValRatio, c.Config.TrainOnValidation, c.Config.DataSeed)))
+        // Each distinct data selection (mirroring aside, which only fixed augmentations read) is loaded once.
+        foreach (var group in configs.Select(RunSpec.From).GroupBy(spec => spec.Data with { Flip = true }))
         {
-            foreach (var (config, _) in group)
+            foreach (var spec in group)
             {
-                ComputeDevice.Resolve(config.Device);
-                ModelRegistry.Validate(config.Model);
+                ComputeDevice.Resolve(spec.Classifier.Device);
+                ModelRegistry.Validate(spec.Classifier.Model);
             }
-            using var dataset = DatasetLoader.Load(group.Key.Dataset, cacheDirectory, group.Key.ImageSize, group.Key.MaxImagePixels);
-            using var data = PreparedData.Create(dataset, group.Key.TrainSize, group.Key.ValRatio, group.Key.TrainOnValidation, group.Key.DataSeed);
-            foreach (var (config, spec) in group)
+            var key = group.Key;
+            using var dataset = DatasetLoader.Load(key.Dataset, cacheDirectory, key.ImageSize, key.MaxImagePixels);
+            using var data = PreparedData.Create(dataset, key.TrainSize, key.ValRatio, key.TrainOnValidation, key.DataSeed);
+            foreach (var spec in group)
             {
+                string model = spec.Classifier.Model;
                 spec.Method.CheckData(data.Channels, data.Validation.Count, data.Train.Count);
-                spec.Method.CreateFixed(data.Channels, config.Flip);
-                ModelMemory.Check(config.Model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, config.BatchSize, spec.Method.IsLearned);
-                bytes = (long)Math.Min(long.MaxValue / 2, (double)bytes + RunDirectory.EstimatedBytes(ModelRegistry.CountParameters(config.Model, data.Channels, data.ClassNames.Count)));
+                spec.Method.CreateFixed(data.Channels, spec.Data.Flip);
+                ModelMemory.Check(model, data.Channels, data.Test.Shape[1], data.Test.Shape[2], data.ClassNames.Count, spec.Sgd.BatchSize, spec.Method.IsLearned);
+                bytes = (long)Math.Min(long.MaxValue / 2, (double)bytes + RunDirectory.EstimatedBytes(ModelRegistry.CountParameters(model, data.Channels, data.ClassNames.Count)));
             }
         }
         if (outDirectory is not null)

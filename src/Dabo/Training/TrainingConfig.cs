@@ -21,7 +21,7 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// Largest image (width × height, read from its header before decoding) an image folder may hold; null for
-    /// <see cref="Data.ImageCodec.DefaultMaxPixels"/> (50 megapixels). Raise it for datasets of larger photographs.
+    /// <see cref="Dabo.Data.ImageCodec.DefaultMaxPixels"/> (50 megapixels). Raise it for datasets of larger photographs.
     /// </summary>
     public long? MaxImagePixels { get; init; }
 
@@ -44,7 +44,7 @@ public sealed record TrainingConfig
     /// </summary>
     /// <param name="dataset">The dataset's path or name.</param>
     public static int? DefaultTrainSize(string dataset) =>
-        string.Equals(dataset, Data.DatasetLoader.FashionMnistName, StringComparison.Ordinal) ? 1000 : null;
+        string.Equals(dataset, Dabo.Data.DatasetLoader.FashionMnistName, StringComparison.Ordinal) ? 1000 : null;
 
     /// <summary>Share of the training images held out for validation (stratified).</summary>
     public double ValRatio { get; init; } = 0.2;
@@ -242,6 +242,18 @@ public sealed record TrainingConfig
         Bilevel.Check();
         Policy.Check();
     }
+
+    /// <summary>What the run trains on, read from this configuration.</summary>
+    [JsonIgnore]
+    public DataOptions Data => new(Dataset, ImageSize, MaxImagePixels, TrainSize, ValRatio, TrainOnValidation, Flip, DataSeed);
+
+    /// <summary>The classifier, read from this configuration.</summary>
+    [JsonIgnore]
+    public ClassifierOptions Classifier => new(Model, Init, FreezeEpochs, Device);
+
+    /// <summary>The optimization, read from this configuration.</summary>
+    [JsonIgnore]
+    public SgdOptions Sgd => new(Epochs, BatchSize, Lr, Momentum, WeightDecay, Nesterov, Schedule, WarmupEpochs);
 
     /// <summary>The options of a learned augmenter's bilevel step, read from this configuration.</summary>
     [JsonIgnore]
