@@ -1,4 +1,5 @@
 using Dabo.Augmentation;
+using Dabo.Augmentation.Fixed;
 using Dabo.Augmentation.Learned;
 using Dabo.Augmentation.Policies;
 using Dabo.Training;
@@ -45,6 +46,10 @@ public sealed class RunAugmentation : IDisposable
         }
         // A learned policy is applied like policy:FILE, after the fixed part, as in training.
         var artifacts = method.LoadArtifacts(run, channels, seed);
+        if (artifacts.FixedText is { } chosen && chosen != "none")
+        {
+            fixedAugmentations.Add(FixedAugmentationParser.Parse(chosen, channels, spec.Config.Flip));
+        }
         if (artifacts.PolicyFile is { } policyFile)
         {
             fixedAugmentations.Add(new FixedPolicy(policyFile));

@@ -7,6 +7,9 @@ namespace Dabo.Methods;
 /// <param name="PolicyFile">The learned policy's <c>policy.json</c>, or null.</param>
 public sealed record LearnedArtifacts(Augmenter? Augmenter, string? PolicyFile) : IDisposable
 {
+    /// <summary>A fixed augmentation the run chose and trained with (<c>auto</c>), e.g. <c>randaugment:1:5</c>; null for none.</summary>
+    public string? FixedText { get; init; }
+
     /// <summary>Nothing learned.</summary>
     public static LearnedArtifacts Empty => new(null, null);
 

@@ -11,6 +11,7 @@ public static class MethodRegistry
         new TransferKind(),
         new LearnedPolicyKind(),
         new LearnedAugmenterKind(),
+        new AutoKind(),
     ];
 
     private static readonly Lock Gate = new();

@@ -36,6 +36,22 @@ public abstract class TrainingMethod
     /// <summary>Whether the method has a learned part (it needs more memory, and its clean training images are evaluated).</summary>
     public virtual bool IsLearned => true;
 
+    /// <summary>Whether the method needs a validation split of the run's own images (a learned part's signal); a method without it trains on every labelled image in the benchmark suite's user protocol.</summary>
+    public virtual bool NeedsValidationSplit => IsLearned;
+
+    /// <summary>
+    /// For a method that chooses another one before training (<c>auto</c>): trains what it needs to choose, through
+    /// <paramref name="train"/> (a configuration and a directory inside the run), and returns the chosen method's text;
+    /// null for every other method. Resumable: a finished sub-run is reused, an interrupted one resumes.
+    /// </summary>
+    /// <param name="config">The run's configuration.</param>
+    /// <param name="run">The run directory, where the choice and its sub-runs are kept.</param>
+    /// <param name="train">Trains one sub-run and returns its directory.</param>
+    public virtual string? Choose(TrainingConfig config, RunDirectory run, Func<TrainingConfig, string, RunDirectory> train) => null;
+
+    /// <summary>Whether the method chooses another one before training (<see cref="Choose"/>).</summary>
+    public virtual bool Chooses => false;
+
     /// <summary>Whether the method needs the exact second-order forward of a Dabo model (refused with a custom module).</summary>
     public virtual bool NeedsFunctionalForward => false;
 

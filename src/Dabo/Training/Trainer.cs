@@ -82,6 +82,10 @@ public sealed class Trainer
     /// </summary>
     public RunSummary Run(bool resume = false, CancellationToken cancellationToken = default)
     {
+        if (_spec.Method.Chooses)
+        {
+            return RunChoosing(resume, cancellationToken);
+        }
         TorchRuntime.Initialize(Threads);
         var device = ComputeDevice.Resolve(_spec.Classifier.Device);
         var method = _spec.Method;
@@ -275,6 +279,53 @@ public sealed class Trainer
             TimeBreakdown = times.ToDictionary(state.Seconds),
             Augmenter = last.Augmenter,
         };
+        AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
+        return summary;
+    }
+
+    // The files of the chosen method's run that the run directory itself holds, for eval, predict, export and reports.
+    private static readonly string[] ChosenRunFiles = ["model.bin", "best_model.bin", "data.json", "metrics.jsonl", "augment.png"];
+
+    // A method that chooses another one (auto): its sub-runs (proxies, then the chosen method, in final/) live inside
+    // the run directory and resume with it; the run directory then holds the chosen run's model and metrics, and a
+    // summary whose wall time counts every sub-run.
+    private RunSummary RunChoosing(bool resume, CancellationToken cancellationToken)
+    {
+        TorchRuntime.Initialize(Threads);
+        _run.Check(_config, resume);
+        using var claim = HeldClaim is null ? _run.Claim() : null;
+        _run.Check(_config, resume);
+        _run.Create(_config);
+        RunSummary Train(TrainingConfig config, string directory)
+        {
+            var sub = new RunDirectory(directory);
+            if (System.IO.File.Exists(sub.SummaryFile))
+            {
+                return JsonSerializer.Deserialize<RunSummary>(System.IO.File.ReadAllText(sub.SummaryFile), TrainingConfig.JsonOptions)
+                    ?? throw new DaboException($"{sub.SummaryFile}: empty; delete {directory} and resume");
+            }
+            var trainer = new Trainer(config, directory, _observer) { Threads = Threads, CacheDirectory = CacheDirectory, InMemoryData = InMemoryData, ModelFactory = ModelFactory };
+            var summary = trainer.Run(resume: sub.IsRun, cancellationToken);
+            Prepared = trainer.Prepared;
+            return summary;
+        }
+        double proxySeconds = 0;
+        string chosen = _spec.Method.Choose(_config, _run, (config, directory) =>
+        {
+            proxySeconds += Train(config, directory).WallSeconds;
+            return new RunDirectory(directory);
+        }) ?? throw new InvalidOperationException("a choosing method chose nothing");
+        var final = new RunDirectory(_run.File("final"));
+        var summary = Train(_config with { Augment = chosen, MethodOptions = null }, final.Path);
+        foreach (var name in ChosenRunFiles.Where(n => System.IO.File.Exists(final.File(n))))
+        {
+            AtomicFile.Write(_run.File(name), target =>
+            {
+                using var source = System.IO.File.OpenRead(final.File(name));
+                source.CopyTo(target);
+            });
+        }
+        summary = summary with { Method = _spec.Method.Text, WallSeconds = Math.Round(summary.WallSeconds + proxySeconds, 2) };
         AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
         return summary;
     }

@@ -30,7 +30,7 @@ public static class SuiteMethods
         [.. GridOperations.SelectMany(n => GridMagnitudes.Select(m => $"randaugment:{n}:{m}"))];
 
     /// <summary>Whether a method learns from validation images (and therefore holds them out).</summary>
-    public static bool IsLearned(string method) => method != Grid && MethodSpec.Parse(method).Learned is not null;
+    public static bool IsLearned(string method) => method != Grid && RunSpec.From(new TrainingConfig { Augment = method }).Method.NeedsValidationSplit;
 
     /// <summary>What a method trains on in the user's protocol.</summary>
     public static SuiteTrainSet UserTrainSet(string method) => IsLearned(method) ? SuiteTrainSet.HoldOut : SuiteTrainSet.All;

@@ -1,0 +1,134 @@
+using Dabo.Methods;
+using Dabo.Tests.Training;
+using Dabo.Training;
+using Dabo.Training.Runs;
+
+namespace Dabo.Tests.Methods;
+
+/// <summary>
+/// <c>auto</c>: proxies of none and RandAugment at two strengths, the strongest within the tolerance of the best
+/// final validation loss wins, and the run then trains the winner exactly as the winner alone would.
+/// </summary>
+[Collection("global-rng")]
+public class AutoMethodTests
+{
+    public AutoMethodTests() => TorchRuntime.Initialize();
+
+    private static TrainingConfig Config(string data, string augment = "auto") => ResumeTests.Config(data, augment, epochs: 8);
+
+    [Theory]
+    [InlineData(new[] { 0.50, 0.51, 0.60 }, "randaugment:1:5")] // 1:5 within 5 % of the best: the stronger wins
+    [InlineData(new[] { 0.40, 0.60, 0.70 }, "none")]
+    [InlineData(new[] { 0.60, 0.50, 0.45 }, "randaugment:2:10")]
+    [InlineData(new[] { 0.50, 0.70, 0.52 }, "randaugment:2:10")] // the strongest within the margin, even past a worse one
+    public void Chooses_the_strongest_candidate_within_the_tolerance_of_the_best(double[] losses, string expected)
+    {
+        using var dir = new TempDirectory();
+        var run = new RunDirectory(dir.Combine("run"));
+        Directory.CreateDirectory(run.Path);
+        var method = Assert.IsType<AutoMethod>(MethodSpec.Parse("auto").Resolve(new TrainingConfig()));
+        int i = 0;
+        string chosen = method.Choose(new TrainingConfig(), run, (config, directory) =>
+        {
+            // A fake proxy: its metrics file holds one line with the planted validation loss.
+            var proxy = new RunDirectory(directory);
+            Directory.CreateDirectory(directory);
+            proxy.WriteMetrics([new EpochMetrics { Epoch = 1, ValLoss = losses[i], ValAccuracy = 0.5 }]);
+            Assert.Equal(AutoKind.Candidates[i++], config.Augment);
+            Assert.Equal(8, config.Epochs); // a quarter of the default 30 epochs, rounded
+            return proxy;
+        })!;
+        Assert.Equal(expected, chosen);
+        Assert.Equal(expected, AutoSelection.TryRead(run)!.Chosen);
+    }
+
+    [Fact]
+    public void The_run_trains_the_choice_exactly_as_the_choice_alone_and_resumes_the_same()
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var summary = new Trainer(Config(dir.Combine("data")), dir.Combine("auto")).Run();
+        var selection = AutoSelection.TryRead(new RunDirectory(dir.Combine("auto")))!;
+        Assert.Equal(3, selection.Proxies.Count);
+        Assert.All(selection.Proxies, p => Assert.True(double.IsFinite(p.ValLoss)));
+        Assert.Equal("auto", summary.Method);
+
+        // The chosen method trained alone with the same configuration: the same model, byte for byte.
+        new Trainer(Config(dir.Combine("data"), selection.Chosen), dir.Combine("alone")).Run();
+        Assert.Equal(File.ReadAllBytes(dir.Combine("alone", "model.bin")), File.ReadAllBytes(dir.Combine("auto", "model.bin")));
+        Assert.True(summary.WallSeconds > new RunDirectory(dir.Combine("auto", "final")).LoadMetrics().Sum(m => m.Seconds), "the wall time counts the proxies");
+
+        // Interrupted during the second proxy and resumed: the same choice and model.
+        using var cancel = new CancellationTokenSource();
+        var stop = new StopAtStep(30, cancel);
+        Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(Config(dir.Combine("data")), dir.Combine("resumed"), stop).Run(cancellationToken: cancel.Token));
+        Assert.False(File.Exists(dir.Combine("resumed", AutoSelection.FileName)), "interrupted before the choice");
+        new Trainer(Config(dir.Combine("data")), dir.Combine("resumed")).Run(resume: true);
+        Assert.Equal(File.ReadAllBytes(dir.Combine("auto", "model.bin")), File.ReadAllBytes(dir.Combine("resumed", "model.bin")));
+    }
+
+    /// <summary>
+    /// 16×16 grayscale images whose label is their brightness (a slightly darker or brighter noisy texture): RandAugment's
+    /// brightness, contrast, equalize and autocontrast change it, so augmentation destroys the label.
+    /// </summary>
+    private static (TorchSharp.torch.Tensor Images, TorchSharp.torch.Tensor Labels) Brightness(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var pixels = new byte[n * 256];
+        var labels = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = i % 2;
+            for (int p = 0; p < 256; p++)
+            {
+                pixels[(i * 256) + p] = (byte)Math.Clamp((i % 2 == 0 ? 97 : 103) + rng.Next(-60, 61), 0, 255);
+            }
+        }
+        return (TorchSharp.torch.tensor(pixels, [n, 1, 16, 16]), TorchSharp.torch.tensor(labels));
+    }
+
+    [Fact]
+    public void Chooses_no_augmentation_where_augmentation_destroys_the_label()
+    {
+        var (x, y) = Brightness(400, 1);
+        var (vx, vy) = Brightness(200, 2);
+        var (tx, ty) = Brightness(200, 3);
+        using var dir = new TempDirectory();
+        using var trained = DaboTrainer.Train(new TrainingOptions
+        {
+            Config = new TrainingConfig { Model = "small-cnn", Augment = "auto", TrainSize = null, Epochs = 16, BatchSize = 16, Seed = 1, Flip = false },
+            Data = new InMemoryData { TrainImages = x, TrainLabels = y, ValidationImages = vx, ValidationLabels = vy, TestImages = tx, TestLabels = ty },
+            OutputDirectory = dir.Combine("run"),
+            Threads = 1,
+        });
+        var selection = AutoSelection.TryRead(new RunDirectory(dir.Combine("run")))!;
+        Assert.True(selection.Chosen == "none", "chose " + selection.Chosen + ": " + string.Join(", ", selection.Proxies.Select(p => $"{p.Method} {p.ValLoss:F3}")));
+    }
+
+    [Fact]
+    public void Auto_stands_alone()
+    {
+        var e = Assert.Throws<DaboException>(() => RunSpec.From(new TrainingConfig { Augment = "standard+auto" }));
+        Assert.Contains("auto chooses the augmentation itself", e.Message);
+    }
+
+    // Cancels at the given step counted over every sub-run.
+    private sealed class StopAtStep(int step, CancellationTokenSource cancel) : ITrainingObserver
+    {
+        private int _steps;
+
+        public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) { }
+
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch, double loss, double lr)
+        {
+            if (++_steps == step)
+            {
+                cancel.Cancel();
+            }
+        }
+
+        public void EpochCompleted(EpochMetrics metrics, TrainingConfig config) { }
+
+        public void Warning(string message) { }
+    }
+}
