@@ -67,6 +67,9 @@ public sealed class Trainer
     /// </summary>
     internal RunClaim? HeldClaim { get; init; }
 
+    /// <summary>Never evaluates the test split (a proxy run of <c>auto</c>, which chooses on validation only); its test accuracies are NaN.</summary>
+    internal bool SkipTest { get; init; }
+
     /// <summary>Data held in memory, used instead of loading <see cref="TrainingConfig.Dataset"/> (owned by the caller).</summary>
     internal Dataset? InMemoryData { get; init; }
 
@@ -218,7 +221,7 @@ public sealed class Trainer
             }
 
             step.Flush();
-            bool evaluateTest = epoch % _spec.TestEvery == 0 || epoch == _spec.Sgd.Epochs;
+            bool evaluateTest = !SkipTest && (epoch % _spec.TestEvery == 0 || epoch == _spec.Sgd.Epochs);
             // Clean training images only where the test split is evaluated too (--test-every, the last epoch):
             // the report's dashed loss curve and TensorBoard are their only readers.
             bool measureClean = evaluateTest && (fixedAugmentation is not null || method.IsLearned);
@@ -256,7 +259,7 @@ public sealed class Trainer
         ClassifierFile.Save(model, _run.ModelFile);
         step.SaveArtifacts(_run);
         var last = metrics[^1];
-        double testAtBest = TestAccuracyOf(_run.BestModelFile, data, device, cancellationToken);
+        double testAtBest = SkipTest ? double.NaN : TestAccuracyOf(_run.BestModelFile, data, device, cancellationToken);
         var summary = new RunSummary
         {
             Method = method.Text,
@@ -296,7 +299,7 @@ public sealed class Trainer
         using var claim = HeldClaim is null ? _run.Claim() : null;
         _run.Check(_config, resume);
         _run.Create(_config);
-        RunSummary Train(TrainingConfig config, string directory)
+        RunSummary Train(TrainingConfig config, string directory, bool proxy)
         {
             var sub = new RunDirectory(directory);
             if (System.IO.File.Exists(sub.SummaryFile))
@@ -304,7 +307,7 @@ public sealed class Trainer
                 return JsonSerializer.Deserialize<RunSummary>(System.IO.File.ReadAllText(sub.SummaryFile), TrainingConfig.JsonOptions)
                     ?? throw new DaboException($"{sub.SummaryFile}: empty; delete {directory} and resume");
             }
-            var trainer = new Trainer(config, directory, _observer) { Threads = Threads, CacheDirectory = CacheDirectory, InMemoryData = InMemoryData, ModelFactory = ModelFactory };
+            var trainer = new Trainer(config, directory, _observer) { Threads = Threads, CacheDirectory = CacheDirectory, InMemoryData = InMemoryData, ModelFactory = ModelFactory, SkipTest = proxy };
             var summary = trainer.Run(resume: sub.IsRun, cancellationToken);
             Prepared = trainer.Prepared;
             return summary;
@@ -312,11 +315,11 @@ public sealed class Trainer
         double proxySeconds = 0;
         string chosen = _spec.Method.Choose(_config, _run, (config, directory) =>
         {
-            proxySeconds += Train(config, directory).WallSeconds;
+            proxySeconds += Train(config, directory, proxy: true).WallSeconds;
             return new RunDirectory(directory);
         }) ?? throw new InvalidOperationException("a choosing method chose nothing");
         var final = new RunDirectory(_run.File("final"));
-        var summary = Train(_config with { Augment = chosen, MethodOptions = null }, final.Path);
+        var summary = Train(_config with { Augment = chosen, MethodOptions = null }, final.Path, proxy: false);
         foreach (var name in ChosenRunFiles.Where(n => System.IO.File.Exists(final.File(n))))
         {
             AtomicFile.Write(_run.File(name), target =>
