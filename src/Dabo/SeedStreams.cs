@@ -28,6 +28,9 @@ public readonly record struct SeedStreams(long Seed)
     /// <summary>The synthetic images of the speed benchmark.</summary>
     public long SyntheticData => Stream(5);
 
+    /// <summary>The draw of <c>auto-shuffled</c>, the control that picks a candidate at random.</summary>
+    public long AutoControl => Stream(9);
+
     /// <summary>
     /// A learned policy's draws: the fixed augmentations' stream when the policy stands alone (so that its first
     /// step draws exactly what <c>uniform-policy</c> draws), a stream of its own after fixed augmentations.

@@ -18,6 +18,9 @@ public sealed class AutoKind : MethodKind
     /// <summary>The method's name.</summary>
     public const string AutoName = "auto";
 
+    /// <summary>Its control: the same proxies, then a candidate drawn at random (seeded by the run's seed) instead of chosen.</summary>
+    public const string ShuffledName = "auto-shuffled";
+
     /// <summary>Share of the run's epochs each proxy trains.</summary>
     public static readonly MethodOption ProxyFraction = new("auto.proxy-fraction", 0.05, 1, 0.25, "share of the run's epochs each proxy run trains");
 
@@ -31,7 +34,7 @@ public sealed class AutoKind : MethodKind
     public override string Name => AutoName;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Syntaxes => [AutoName];
+    public override IReadOnlyList<string> Syntaxes => [AutoName, ShuffledName];
 
     /// <inheritdoc />
     public override IReadOnlyList<MethodOption> Options => [ProxyFraction, Tolerance];
@@ -39,9 +42,12 @@ public sealed class AutoKind : MethodKind
     /// <inheritdoc />
     public override bool TryParse(string text, out object? arguments)
     {
-        arguments = null;
-        return text == AutoName;
+        arguments = text == ShuffledName;
+        return text is AutoName or ShuffledName;
     }
+
+    /// <inheritdoc />
+    public override bool IsControl(object? arguments) => arguments is true;
 
     /// <inheritdoc />
     public override TrainingMethod Create(IReadOnlyList<FixedPart> fixedParts, string text, object? arguments, TrainingConfig config)
@@ -49,17 +55,21 @@ public sealed class AutoKind : MethodKind
         ArgumentNullException.ThrowIfNull(fixedParts);
         if (fixedParts.Count > 0)
         {
-            throw new DaboException($"--augment {string.Join('+', fixedParts)}+auto: auto chooses the augmentation itself; write --augment auto alone");
+            throw new DaboException($"--augment {string.Join('+', fixedParts)}+{text}: {text} chooses the augmentation itself; write --augment {text} alone");
         }
-        return new AutoMethod(ProxyFraction.ReadFrom(config), Tolerance.ReadFrom(config));
+        return new AutoMethod(ProxyFraction.ReadFrom(config), Tolerance.ReadFrom(config), shuffled: arguments is true);
     }
 }
 
 /// <summary>The <c>auto</c> method: a choice among <see cref="AutoKind.Candidates"/> made by proxy runs, kept in <c>selection.json</c>.</summary>
 /// <param name="proxyFraction">Share of the run's epochs each proxy trains.</param>
 /// <param name="tolerance">Relative validation-loss margin within which the stronger candidate wins.</param>
-public sealed class AutoMethod(double proxyFraction, double tolerance) : TrainingMethod([], AutoKind.AutoName)
+/// <param name="shuffled">The control: after the same proxies, a candidate drawn at random (seeded by the run's seed).</param>
+public sealed class AutoMethod(double proxyFraction, double tolerance, bool shuffled = false) : TrainingMethod([], shuffled ? AutoKind.ShuffledName : AutoKind.AutoName)
 {
+    /// <summary>Whether this is the control that ignores the proxies' losses.</summary>
+    public bool Shuffled => shuffled;
+
     /// <summary>Share of the run's epochs each proxy trains.</summary>
     public double ProxyFraction => proxyFraction;
 
@@ -110,7 +120,9 @@ public sealed class AutoMethod(double proxyFraction, double tolerance) : Trainin
         }
         // The strongest candidate whose validation loss is within the tolerance of the best: proxies under-rate augmentation.
         double best = proxies.Min(p => p.ValLoss);
-        var chosen = proxies.Last(p => p.ValLoss <= best * (1 + tolerance)).Method;
+        var chosen = shuffled
+            ? proxies[new Random(unchecked((int)new SeedStreams(config.Seed).AutoControl)).Next(proxies.Count)].Method
+            : proxies.Last(p => p.ValLoss <= best * (1 + tolerance)).Method;
         AutoSelection.Write(run, new AutoSelection(chosen, proxyFraction, tolerance, proxies));
         return chosen;
     }

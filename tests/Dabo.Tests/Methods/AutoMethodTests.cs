@@ -106,6 +106,33 @@ public class AutoMethodTests
     }
 
     [Fact]
+    public void The_shuffled_control_ignores_the_losses()
+    {
+        double[] losses = [0.40, 0.60, 0.70]; // auto would choose none
+        var chosen = new HashSet<string>();
+        for (int seed = 0; seed < 10; seed++)
+        {
+            using var dir = new TempDirectory();
+            var run = new RunDirectory(dir.Combine("run"));
+            Directory.CreateDirectory(run.Path);
+            var config = new TrainingConfig { Augment = "auto-shuffled", Seed = seed };
+            var method = Assert.IsType<AutoMethod>(RunSpec.From(config).Method);
+            Assert.True(method.Shuffled);
+            int i = 0;
+            chosen.Add(method.Choose(config, run, (c, directory) =>
+            {
+                var proxy = new RunDirectory(directory);
+                Directory.CreateDirectory(directory);
+                proxy.WriteMetrics([new EpochMetrics { Epoch = 1, ValLoss = losses[i++], ValAccuracy = 0.5 }]);
+                return proxy;
+            })!);
+        }
+        Assert.True(chosen.Count >= 2, "the control chose " + string.Join(", ", chosen));
+        Assert.True(MethodSpec.Parse("auto-shuffled").Learned!.IsControl);
+        Assert.False(MethodSpec.Parse("auto").Learned!.IsControl);
+    }
+
+    [Fact]
     public void Auto_stands_alone()
     {
         var e = Assert.Throws<DaboException>(() => RunSpec.From(new TrainingConfig { Augment = "standard+auto" }));
