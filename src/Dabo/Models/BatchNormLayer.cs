@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Models;
@@ -19,6 +20,10 @@ internal sealed class BatchNormLayer(nn.Module owner, string name, int index)
 
     public string BatchesTrackedName { get; } = $"{name}.num_batches_tracked";
 
+    // Held for the process: `add_(1)` makes a temporary scalar that the GC could finalize while libtorch reads it
+    // (seen as "alpha must not be a floating point number" on the integral counter, at random).
+    private static readonly Scalar One = 1;
+
     public Tensor Apply(Tensor x, IReadOnlyList<Tensor> weights, BatchNormMode mode)
     {
         var weight = weights[index];
@@ -30,7 +35,7 @@ internal sealed class BatchNormLayer(nn.Module owner, string name, int index)
                     weight, bias, training: true, momentum: Momentum, eps: Epsilon);
                 using (no_grad())
                 {
-                    Buffer(BatchesTrackedName).add_(1);
+                    Buffer(BatchesTrackedName).add_(One, One);
                 }
                 return y;
             case BatchNormMode.TrainNoUpdate:

@@ -46,12 +46,15 @@ public sealed record SgdRule(double Momentum, double WeightDecay, bool Nesterov)
 
     // The one definition. Each line is the same kernel in both forms (add with alpha is one fused
     // kernel, so d = g + λw rounds once whichever form runs).
+    // The scalars are held (and disposed) here: an implicit conversion's temporary can be finalized by the GC while
+    // libtorch still reads it, which corrupted updates at random (a crash every few hours of training).
     private (Tensor Weight, Tensor Buffer) Apply(Tensor w, Tensor m, Tensor g, double lr, bool inPlace)
     {
-        var d = g.add(w, alpha: WeightDecay);
-        var next = inPlace ? m.mul_(Momentum).add_(d) : m.mul(Momentum).add(d);
-        var update = Nesterov ? d.add(next, alpha: Momentum) : next;
-        var moved = inPlace ? w.add_(update, alpha: -lr) : w.add(update, alpha: -lr);
+        using Scalar weightDecay = WeightDecay, momentum = Momentum, step = -lr, one = 1;
+        var d = g.add(w, alpha: weightDecay);
+        var next = inPlace ? m.mul_(momentum).add_(d, one) : m.mul(momentum).add(d, one);
+        var update = Nesterov ? d.add(next, alpha: momentum) : next;
+        var moved = inPlace ? w.add_(update, alpha: step) : w.add(update, alpha: step);
         return (moved, next);
     }
 }
