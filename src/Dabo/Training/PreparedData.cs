@@ -1,4 +1,5 @@
 using Dabo.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dabo.Training;
@@ -150,13 +151,20 @@ public sealed class PreparedData : IDisposable
     /// <summary>
     /// Converts uint8 images to float in [0, 1] on <paramref name="device"/> (the space augmenters work in).
     /// </summary>
-    public static Tensor ToUnit(Tensor images, Device device) => images.to(device).to_type(ScalarType.Float32).div_(255f);
+    public static Tensor ToUnit(Tensor images, Device device) => images.to(device).to_type(ScalarType.Float32).div_(ByteMax);
+
+    // Held for the process: an implicit scalar's temporary can be finalized by the GC while libtorch reads it (a random
+    // "internal error" in a long run); these conversions run on every batch.
+    private static readonly Scalar ByteMax = 255f;
+    private static readonly Scalar ByteMaxDouble = 255.0;
+    private static readonly Scalar Zero = 0;
+    private static readonly Scalar ByteMaxInteger = 255;
 
     /// <summary>[0, 1] images back to uint8 on the CPU, for augmentations that work on bytes; no gradient. Exact for images that came from uint8 (<see cref="ToUnit"/> divides by 255).</summary>
     public static Tensor ToBytes(Tensor unitImages)
     {
         using var noGrad = no_grad();
-        return (unitImages.cpu() * 255.0).round_().clamp_(0, 255).to_type(ScalarType.Byte);
+        return unitImages.cpu().mul(ByteMaxDouble).round_().clamp_(Zero, ByteMaxInteger).to_type(ScalarType.Byte);
     }
 
     /// <summary>Normalizes [0, 1] images with the training mean and std.</summary>
