@@ -109,12 +109,30 @@ public sealed class RunQueue
         return new WorkerOutcome(trainedRuns, resumedRuns, pending.Count(j => !j.IsFinished));
     }
 
+    /// <summary>
+    /// How often a run that libtorch failed inside (an <see cref="System.Runtime.InteropServices.ExternalException"/>) is
+    /// resumed from its last checkpoint before the queue gives up. TorchSharp's implicit scalars can be finalized while
+    /// libtorch reads them, which fails a long benchmark at random every few hours; a resumed run ends as an uninterrupted one.
+    /// </summary>
+    public int RetriesAfterNativeFailure { get; init; } = 2;
+
     // Trains or resumes one job; true when it resumed.
     private bool Train(RunJob job, RunClaim claim, ITrainingObserver? observer, CancellationToken cancellationToken)
     {
         bool resume = new RunDirectory(job.Directory).IsRun;
         RunStarting?.Invoke(job.Config.Augment, job.Config.Seed, resume);
-        new Trainer(job.Config, job.Directory, observer) { CacheDirectory = CacheDirectory, Threads = Threads, HeldClaim = claim }.Run(resume, cancellationToken);
-        return resume;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                bool fromCheckpoint = attempt == 0 ? resume : new RunDirectory(job.Directory).IsRun;
+                new Trainer(job.Config, job.Directory, observer) { CacheDirectory = CacheDirectory, Threads = Threads, HeldClaim = claim }.Run(fromCheckpoint, cancellationToken);
+                return resume;
+            }
+            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < RetriesAfterNativeFailure && !cancellationToken.IsCancellationRequested)
+            {
+                observer?.Warning($"{job.Directory}: libtorch failed ({e.Message.Split('\n')[0].Split('.')[0]}); resuming the run from its last checkpoint");
+            }
+        }
     }
 }

@@ -95,6 +95,44 @@ public class RunQueueTests
         Assert.True(File.Exists(dir.Combine("cmp", "results.md")));
     }
 
+    [Fact]
+    public void A_run_that_libtorch_fails_inside_resumes_from_its_checkpoint_then_gives_up_after_the_retries()
+    {
+        using var dir = new TempDirectory();
+        TrainingData.WriteSeparable(dir.Combine("data"));
+        var job = new RunJob(Config(dir.Combine("data")) with { Epochs = 2 }, dir.Combine("runs", "none"));
+        var failOnce = new NativeFailureAfterEpoch(failures: 1);
+        new RunQueue().Run([job], failOnce);
+        Assert.True(job.IsFinished);
+        Assert.Equal([0, 1], failOnce.StartedAfterEpochs); // the second attempt resumed after the checkpointed epoch
+        Assert.Contains(failOnce.Warnings, w => w.Contains("resuming the run from its last checkpoint", StringComparison.Ordinal));
+
+        var always = new NativeFailureAfterEpoch(failures: int.MaxValue, everyEpoch: true);
+        var failing = new RunJob(job.Config with { Seed = 1 }, dir.Combine("runs", "none-1"));
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => new RunQueue { RetriesAfterNativeFailure = 1 }.Run([failing], always));
+        Assert.Equal(2, always.StartedAfterEpochs.Count); // one try and one retry
+        Assert.False(failing.IsFinished);
+    }
+
+    // Throws what a libtorch failure throws after the first (or every) epoch was checkpointed, `failures` times.
+    private sealed class NativeFailureAfterEpoch(int failures, bool everyEpoch = false) : ITrainingObserver
+    {
+        private int _failed;
+        public List<int> StartedAfterEpochs { get; } = [];
+        public List<string> Warnings { get; } = [];
+        public void RunStarted(TrainingConfig config, string runDirectory, int trainImages, int valImages, int testImages, int stepsPerEpoch, int completedEpochs) =>
+            StartedAfterEpochs.Add(completedEpochs);
+        public void StepCompleted(int epoch, int step, int stepsPerEpoch, double loss, double lr) { }
+        public void EpochCompleted(EpochMetrics metrics, TrainingConfig config)
+        {
+            if ((everyEpoch || metrics.Epoch == 1) && _failed++ < failures)
+            {
+                throw new System.Runtime.InteropServices.ExternalException("For integral input tensors, argument alpha must not be a floating point number.");
+            }
+        }
+        public void Warning(string message) => Warnings.Add(message);
+    }
+
     private static List<string> RunsStarted(string output) =>
         [.. output.Split('\n').Where(l => l.StartsWith("== ", StringComparison.Ordinal)).Select(l => l.Trim())];
 }
