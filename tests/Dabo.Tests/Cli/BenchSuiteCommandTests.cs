@@ -50,6 +50,16 @@ public class BenchSuiteCommandTests
     }
 
     [Fact]
+    public void User_protocol_only_drops_the_800_200_phases()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, err) = CliRunner.Run("bench", "suite", "--user-protocol-only", "--schedules", "long", "--plan", "--data-dir", DataDir(dir), "--out", dir.Combine("suite"));
+        Assert.True(code == 0, err);
+        Assert.Contains("phase 1 (long schedule, user protocol): 96 runs", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("800/200", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Slurm_dry_run_submits_one_task_per_unfinished_run_of_the_suite()
     {
         using var dir = new TempDirectory();
