@@ -25,7 +25,7 @@ public sealed class AutoKind : MethodKind
     public static readonly MethodOption ProxyFraction = new("auto.proxy-fraction", 0.05, 1, 0.25, "share of the run's epochs each proxy run trains");
 
     /// <summary>How much higher than the best a stronger candidate's validation loss may be and still win.</summary>
-    public static readonly MethodOption Tolerance = new("auto.tolerance", 0, 1, 0.05, "relative validation-loss margin within which the stronger augmentation wins");
+    public static readonly MethodOption Tolerance = new("auto.tolerance", 0, 1, 0.10, "relative validation-loss margin within which the stronger augmentation wins");
 
     /// <summary>The candidates, weakest first.</summary>
     public static IReadOnlyList<string> Candidates { get; } = ["none", "randaugment:1:5", "randaugment:2:10"];
@@ -109,6 +109,12 @@ public sealed class AutoMethod(double proxyFraction, double tolerance, bool shuf
         ArgumentNullException.ThrowIfNull(train);
         if (AutoSelection.TryRead(run) is { } done)
         {
+            // A selection made under other settings (e.g. an older default) must not pass for this run's.
+            if (done.ProxyFraction != proxyFraction || done.Tolerance != tolerance)
+            {
+                throw new DaboException($"{run.File(AutoSelection.FileName)}: chosen with auto.proxy-fraction={done.ProxyFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} and auto.tolerance={done.Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}, "
+                    + $"this run asks for {proxyFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} and {tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}; delete {AutoSelection.FileName}, summary.json and final/ to choose again (the proxies are reused), or pass --set with the old values");
+            }
             return done.Chosen;
         }
         var proxies = new List<AutoSelection.Proxy>();

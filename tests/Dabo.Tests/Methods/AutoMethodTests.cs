@@ -17,7 +17,7 @@ public class AutoMethodTests
     private static TrainingConfig Config(string data, string augment = "auto") => ResumeTests.Config(data, augment, epochs: 8);
 
     [Theory]
-    [InlineData(new[] { 0.50, 0.51, 0.60 }, "randaugment:1:5")] // 1:5 within 5 % of the best: the stronger wins
+    [InlineData(new[] { 0.50, 0.54, 0.56 }, "randaugment:1:5")] // 1:5 within 10 % of the best: the stronger wins
     [InlineData(new[] { 0.40, 0.60, 0.70 }, "none")]
     [InlineData(new[] { 0.60, 0.50, 0.45 }, "randaugment:2:10")]
     [InlineData(new[] { 0.50, 0.70, 0.52 }, "randaugment:2:10")] // the strongest within the margin, even past a worse one
@@ -40,6 +40,10 @@ public class AutoMethodTests
         })!;
         Assert.Equal(expected, chosen);
         Assert.Equal(expected, AutoSelection.TryRead(run)!.Chosen);
+        Assert.Equal(expected, method.Choose(new TrainingConfig(), run, (_, _) => throw new InvalidOperationException("no proxy trains twice")));
+        // A selection made under another tolerance (an older default) is refused, not reused.
+        var stale = Assert.Throws<DaboException>(() => new AutoMethod(0.25, 0.05).Choose(new TrainingConfig(), run, (_, _) => throw new InvalidOperationException()));
+        Assert.Contains("auto.tolerance=0.1,", stale.Message, StringComparison.Ordinal);
     }
 
     [Fact]
