@@ -295,15 +295,19 @@ public sealed class Trainer
     private RunSummary RunChoosing(bool resume, CancellationToken cancellationToken)
     {
         TorchRuntime.Initialize(Threads);
-        _run.Check(_config, resume);
+        _run.Check(_config, resume, checkpointsInSubRuns: true);
         using var claim = HeldClaim is null ? _run.Claim() : null;
-        _run.Check(_config, resume);
+        _run.Check(_config, resume, checkpointsInSubRuns: true);
         _run.Create(_config);
         RunSummary Train(TrainingConfig config, string directory, bool proxy)
         {
             var sub = new RunDirectory(directory);
             if (System.IO.File.Exists(sub.SummaryFile))
             {
+                if (sub.LoadConfig() != config)
+                {
+                    throw new DaboException($"--out {directory}: holds a finished sub-run of another configuration; delete it and resume to train it again");
+                }
                 return JsonSerializer.Deserialize<RunSummary>(System.IO.File.ReadAllText(sub.SummaryFile), TrainingConfig.JsonOptions)
                     ?? throw new DaboException($"{sub.SummaryFile}: empty; delete {directory} and resume");
             }

@@ -69,6 +69,12 @@ public class AutoMethodTests
         Assert.False(File.Exists(dir.Combine("resumed", AutoSelection.FileName)), "interrupted before the choice");
         new Trainer(Config(dir.Combine("data")), dir.Combine("resumed")).Run(resume: true);
         Assert.Equal(File.ReadAllBytes(dir.Combine("auto", "model.bin")), File.ReadAllBytes(dir.Combine("resumed", "model.bin")));
+
+        // Killed after the final run's files were copied up but before the summary: resumes without training.
+        File.Delete(dir.Combine("resumed", "summary.json"));
+        var again = new Trainer(Config(dir.Combine("data")), dir.Combine("resumed")).Run(resume: true);
+        Assert.Equal(summary.TestAccuracy, again.TestAccuracy);
+        Assert.True(File.Exists(dir.Combine("resumed", "summary.json")));
     }
 
     /// <summary>

@@ -110,7 +110,11 @@ public sealed class RunDirectory
     /// not a file, not another run, not a non-empty foreign directory; for <paramref name="resume"/>,
     /// the same configuration. Returns true when a checkpoint exists to resume from.
     /// </summary>
-    public bool Check(TrainingConfig config, bool resume)
+    /// <param name="config">The run's configuration.</param>
+    /// <param name="resume">Whether the run may continue an existing one.</param>
+    /// <param name="checkpointsInSubRuns">The run trains sub-runs that hold their own checkpoints (auto): its own
+    /// directory has none to check, and may hold a finished sub-run's model before its summary.</param>
+    public bool Check(TrainingConfig config, bool resume, bool checkpointsInSubRuns = false)
     {
         if (System.IO.File.Exists(Path))
         {
@@ -136,6 +140,10 @@ public sealed class RunDirectory
             if (System.IO.Path.Exists(CheckpointFile))
             {
                 return true;
+            }
+            if (checkpointsInSubRuns)
+            {
+                return false;
             }
             // Without a checkpoint only a run killed before its first epoch may start again.
             if (System.IO.File.Exists(SummaryFile) || System.IO.File.Exists(ModelFile) || (System.IO.File.Exists(MetricsFile) && new FileInfo(MetricsFile).Length > 0))
