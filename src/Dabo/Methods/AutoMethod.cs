@@ -112,8 +112,8 @@ public sealed class AutoMethod(double proxyFraction, double tolerance, bool shuf
             // A selection made under other settings (e.g. an older default) must not pass for this run's.
             if (done.ProxyFraction != proxyFraction || done.Tolerance != tolerance)
             {
-                throw new DaboException($"{run.File(AutoSelection.FileName)}: chosen with auto.proxy-fraction={done.ProxyFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} and auto.tolerance={done.Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}, "
-                    + $"this run asks for {proxyFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} and {tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}; delete {AutoSelection.FileName}, summary.json and final/ to choose again (the proxies are reused), or pass --set with the old values");
+                throw new DaboException(FormattableString.Invariant($"{run.File(AutoSelection.FileName)}: chosen with auto.proxy-fraction={done.ProxyFraction} and auto.tolerance={done.Tolerance}, ")
+                    + FormattableString.Invariant($"this run asks for {proxyFraction} and {tolerance}; delete {AutoSelection.FileName}, summary.json and final/ to choose again (the proxies are reused), or pass --set with the old values"));
             }
             return done.Chosen;
         }
