@@ -30,7 +30,7 @@ public static class CliApp
             config.SetHelpProvider(new PlainTextHelpProvider(config.Settings));
             config.SetInterceptor(new CacheDirectoryCheck());
             config.AddCommand<DemoCommand>("demo")
-                .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs TrivialAugment vs the learned policy (none, trivialaugment, learned-policy), same seed; table, verdict and report.")
+                .WithDescription("The demonstration: Fashion-MNIST, 1,000 images, no augmentation vs TrivialAugment vs auto, which chooses how much to augment (none, trivialaugment, auto), same seed; table, verdict, auto's choice and report.")
                 .WithExample("demo")
                 .WithExample("demo", "--epochs", "100", "--out", "runs/demo100");
             config.AddCommand<CompareCommand>("compare")

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Text;
 using Dabo.Experiments;
 using Dabo.IO;
+using Dabo.Methods;
+using Dabo.Training.Runs;
 using ScottPlot;
 using static Dabo.Reporting.ReportFormat;
 
@@ -36,6 +38,7 @@ public static class HtmlReport
         var html = new StringBuilder();
         Header(html, results);
         ResultsTable(html, results);
+        AutoChoices(html, results);
         ConfusionMatrix(html, results, cacheDirectory);
         LearningCurves(html, methods, images);
         LearnedParameters(html, methods, images);
@@ -103,6 +106,25 @@ public static class HtmlReport
             <p class="note">Accuracies of the final models, mean ± sample standard deviation over seeds (n/a with one seed), and each seed's in the order of the seeds. The best validation epoch is chosen on validation accuracy only; the test split never selects anything. Gain: mean test accuracy minus that of <code>none</code>, in percentage points.</p>
 
             """);
+    }
+
+    // What each auto run chose, per seed, and its grounds (selection.json): the choice is the method's whole point.
+    private static void AutoChoices(StringBuilder html, ComparisonResults r)
+    {
+        var lines = r.Methods
+            .SelectMany(m => m.RunDirectories.Select(d => (m.Method, Seed: Path.GetFileName(d), Selection: AutoSelection.TryRead(new RunDirectory(d)))))
+            .Where(x => x.Selection is not null)
+            .ToList();
+        if (lines.Count == 0)
+        {
+            return;
+        }
+        html.Append("<h2>What auto chose</h2>\n<ul class=\"choices\">\n");
+        foreach (var (method, seed, selection) in lines)
+        {
+            html.Append($"<li>{Html(seed)}: {Html(selection!.Describe(method))}</li>\n");
+        }
+        html.Append("</ul>\n");
     }
 
     private static void ConfusionMatrix(StringBuilder html, ComparisonResults r, string? cacheDirectory)

@@ -21,6 +21,20 @@ public sealed record AutoSelection(string Chosen, double ProxyFraction, double T
     /// <param name="ValAccuracy">Its validation accuracy at the last epoch.</param>
     public sealed record Proxy(string Method, double ValLoss, double ValAccuracy);
 
+    /// <summary>
+    /// One line on the choice and its grounds, e.g. <c>auto chose randaugment:1:5 (proxies' final validation loss:
+    /// none 0.612, randaugment:1:5 0.640, randaugment:2:10 0.702; the strongest within 10 % of the best)</c>.
+    /// </summary>
+    /// <param name="method">The method's name as the user wrote it (<c>auto</c> or <c>auto-shuffled</c>).</param>
+    public string Describe(string method)
+    {
+        string losses = string.Join(", ", Proxies.Select(p => FormattableString.Invariant($"{p.Method} {p.ValLoss:0.000}")));
+        string rule = method == AutoKind.ShuffledName
+            ? "the control: drawn at random"
+            : FormattableString.Invariant($"the strongest within {Tolerance * 100:0.##} % of the best");
+        return $"{method} chose {Chosen} (proxies' final validation loss: {losses}; {rule})";
+    }
+
     /// <summary>Writes <paramref name="selection"/> into <paramref name="run"/>.</summary>
     public static void Write(RunDirectory run, AutoSelection selection)
     {

@@ -98,8 +98,8 @@ public class HelpTests
         {
             Assert.DoesNotContain("vs learned-affine", Regex.Replace(help, @"\s+", " "));
             Assert.Contains("TrivialAugment", help);
-            Assert.Contains("learned policy", Regex.Replace(help, @"\s+", " "));
+            Assert.Contains("auto", help);
         }
-        Assert.Contains("none,trivialaugment,learned-policy", Joined(demo));
+        Assert.Contains("none,trivialaugment,auto", Joined(demo));
     }
 }

@@ -138,8 +138,8 @@ public class ExperimentRunTests
         TrainingData.WriteSeparable(dir.Combine("data"));
         var (code, output, err) = CliRunner.Run("demo", "--dataset", dir.Combine("data"), "--train-size", "200", "--epochs", "1", "--jobs", "1", "--out", dir.Combine("demo"), "--quiet");
         Assert.True(code == 0, err);
-        Assert.Contains("learned-policy", output);
         Assert.Contains("trivialaugment", output);
+        Assert.Matches(@"auto chose (none|randaugment:1:5|randaugment:2:10) \(proxies' final validation loss: none \d", output);
         Assert.Contains("noise", output); // the verdict line
         Assert.Contains("±n/a", output); // one seed: no standard deviation in the table
         Assert.DoesNotContain("±0.00", output);
@@ -148,10 +148,11 @@ public class ExperimentRunTests
         string report = File.ReadAllText(dir.Combine("demo", "report.html"));
         Assert.Contains("<strong>Verdict:</strong>", report, StringComparison.Ordinal);
         Assert.Contains("<table class=\"confusion\">", report, StringComparison.Ordinal);
+        Assert.Contains("<h2>What auto chose</h2>", report, StringComparison.Ordinal);
         Assert.DoesNotContain("± 0.00", report, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.Combine("demo", "report")), "report.html should embed its images");
 
-        string learnedRun = dir.Combine("demo", "runs", "learned-policy", "seed-0");
+        string learnedRun = dir.Combine("demo", "runs", "auto", "seed-0");
         (code, _, err) = CliRunner.Run("preview", "--run", learnedRun, "--images", "10", "--out", dir.Combine("preview.png"));
         Assert.True(code == 0, err);
         var png = File.ReadAllBytes(dir.Combine("preview.png"));

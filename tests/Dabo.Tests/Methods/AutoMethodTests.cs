@@ -195,6 +195,25 @@ public class AutoMethodTests
     }
 
     [Fact]
+    public void The_choice_is_described_with_its_grounds_in_any_culture()
+    {
+        var selection = new AutoSelection("randaugment:1:5", 0.25, 0.1,
+            [new("none", 0.6123, 0.8), new("randaugment:1:5", 0.64, 0.79), new("randaugment:2:10", 0.7019, 0.77)]);
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            Assert.Equal("auto chose randaugment:1:5 (proxies' final validation loss: none 0.612, randaugment:1:5 0.640, randaugment:2:10 0.702; the strongest within 10 % of the best)",
+                selection.Describe("auto"));
+            Assert.EndsWith("; the control: drawn at random)", selection.Describe("auto-shuffled"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [Fact]
     public void Auto_stands_alone()
     {
         var e = Assert.Throws<DaboException>(() => RunSpec.From(new TrainingConfig { Augment = "standard+auto" }));
