@@ -10,6 +10,12 @@ namespace Dabo.Training;
 /// </summary>
 public sealed class RunTimes
 {
+    /// <summary>
+    /// A choosing method's proxy runs (<c>auto</c>): their whole wall time, before the chosen method trains. Not one of
+    /// <see cref="Phases"/> (a run's own loop never measures it): only a choosing run's summary has it, first.
+    /// </summary>
+    public const string Proxies = "proxies";
+
     /// <summary>Classifier steps: forward, backward, update (and moving the batch to the device).</summary>
     public const string Steps = "steps";
 

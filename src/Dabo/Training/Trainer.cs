@@ -332,7 +332,13 @@ public sealed class Trainer
                 source.CopyTo(target);
             });
         }
-        summary = summary with { Method = _spec.Method.Text, WallSeconds = Math.Round(summary.WallSeconds + proxySeconds, 2) };
+        // The proxies are the method's own extra work: their time joins the wall time and the breakdown.
+        var breakdown = new Dictionary<string, double>(StringComparer.Ordinal) { [RunTimes.Proxies] = Math.Round(proxySeconds, 3) };
+        foreach (var (phase, seconds) in summary.TimeBreakdown ?? new Dictionary<string, double>())
+        {
+            breakdown[phase] = seconds;
+        }
+        summary = summary with { Method = _spec.Method.Text, WallSeconds = Math.Round(summary.WallSeconds + proxySeconds, 2), TimeBreakdown = breakdown };
         AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
         return summary;
     }

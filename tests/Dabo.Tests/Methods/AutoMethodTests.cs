@@ -61,6 +61,10 @@ public class AutoMethodTests
         new Trainer(Config(dir.Combine("data"), selection.Chosen), dir.Combine("alone")).Run();
         Assert.Equal(File.ReadAllBytes(dir.Combine("alone", "model.bin")), File.ReadAllBytes(dir.Combine("auto", "model.bin")));
         Assert.True(summary.WallSeconds > new RunDirectory(dir.Combine("auto", "final")).LoadMetrics().Sum(m => m.Seconds), "the wall time counts the proxies");
+        double proxies = Directory.GetDirectories(dir.Combine("auto", "proxies")).Sum(p => new RunDirectory(p).LoadSummary()!.WallSeconds);
+        Assert.Equal(proxies, summary.TimeBreakdown![RunTimes.Proxies], 2);
+        Assert.Equal([RunTimes.Proxies, .. RunTimes.Phases, RunTimes.Other], summary.TimeBreakdown.Keys);
+        Assert.InRange(summary.TimeBreakdown.Values.Sum(), summary.WallSeconds - 0.05, summary.WallSeconds + 0.05);
 
         // Interrupted during the second proxy and resumed: the same choice and model.
         using var cancel = new CancellationTokenSource();
