@@ -26,10 +26,11 @@ public sealed record AutoSelection(string Chosen, double ProxyFraction, double T
     /// none 0.612, randaugment:1:5 0.640, randaugment:2:10 0.702; the strongest within 10 % of the best)</c>.
     /// </summary>
     /// <param name="method">The method's name as the user wrote it (<c>auto</c> or <c>auto-shuffled</c>).</param>
-    public string Describe(string method)
+    /// <param name="control">Whether the method is the control, which draws its choice at random.</param>
+    public string Describe(string method, bool control)
     {
         string losses = string.Join(", ", Proxies.Select(p => FormattableString.Invariant($"{p.Method} {p.ValLoss:0.000}")));
-        string rule = method == AutoKind.ShuffledName
+        string rule = control
             ? "the control: drawn at random"
             : FormattableString.Invariant($"the strongest within {Tolerance * 100:0.##} % of the best");
         return $"{method} chose {Chosen} (proxies' final validation loss: {losses}; {rule})";

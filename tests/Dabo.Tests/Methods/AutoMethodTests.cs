@@ -208,8 +208,8 @@ public class AutoMethodTests
         {
             System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
             Assert.Equal("auto chose randaugment:1:5 (proxies' final validation loss: none 0.612, randaugment:1:5 0.640, randaugment:2:10 0.702; the strongest within 10 % of the best)",
-                selection.Describe("auto"));
-            Assert.EndsWith("; the control: drawn at random)", selection.Describe("auto-shuffled"), StringComparison.Ordinal);
+                selection.Describe("auto", control: false));
+            Assert.EndsWith("; the control: drawn at random)", selection.Describe("auto-shuffled", control: true), StringComparison.Ordinal);
         }
         finally
         {
