@@ -122,7 +122,7 @@ public static class HtmlReport
         html.Append("<h2>What auto chose</h2>\n<ul class=\"choices\">\n");
         foreach (var (method, seed, selection) in lines)
         {
-            html.Append($"<li>{Html(seed)}: {Html(selection!.Describe(method, MethodSpec.Parse(method).Learned?.IsControl == true))}</li>\n");
+            html.Append($"<li>{Html(seed)}: {Html(selection!.Describe(method, MethodSpec.Parse(method).IsControl))}</li>\n");
         }
         html.Append("</ul>\n");
     }

@@ -93,7 +93,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
                 var selections = method.RunDirectories.Select(d => AutoSelection.TryRead(new RunDirectory(d))).OfType<AutoSelection>();
                 foreach (var selection in selections)
                 {
-                    Console.WriteLine(selection.Describe(method.Method, MethodSpec.Parse(method.Method).Learned?.IsControl == true));
+                    Console.WriteLine(selection.Describe(method.Method, MethodSpec.Parse(method.Method).IsControl));
                 }
             }
             var grids = methods.Select(m => Path.Combine(settings.Out, "runs", m, "seed-0", "augment.png")).Where(File.Exists);

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using Dabo.IO;
+using Dabo.Methods;
 using Dabo.Training;
+using Dabo.Training.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -52,6 +54,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
                 if (summary.TimeBreakdown is { } breakdown)
                 {
                     Console.WriteLine($"time: {RunTimes.Describe(breakdown, summary.WallSeconds)}");
+                }
+                if (AutoSelection.TryRead(new RunDirectory(settings.Out)) is { } selection)
+                {
+                    Console.WriteLine(selection.Describe(summary.Method, MethodSpec.Parse(summary.Method).IsControl));
                 }
             }
             return 0;

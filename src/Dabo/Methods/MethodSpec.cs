@@ -32,11 +32,20 @@ public sealed class MethodSpec : IEquatable<MethodSpec>
     /// <summary>No augmentation, <c>none</c>.</summary>
     public static MethodSpec None { get; } = new([new FixedPart("none", null)], null, null);
 
+    /// <summary>
+    /// <c>auto</c>, the method Dabo recommends: short proxy runs choose how much to augment (none or RandAugment at two
+    /// strengths), then the choice trains on every labelled image (<see cref="Training.RunSummary.Chosen"/> says which).
+    /// </summary>
+    public static MethodSpec Auto => Parse(AutoKind.AutoName);
+
     /// <summary>The fixed augmentations in order (empty when the method is only learned, or a grid).</summary>
     public IReadOnlyList<FixedPart> Fixed { get; }
 
     /// <summary>The learned part, or null.</summary>
     public LearnedPart? Learned { get; }
+
+    /// <summary>Whether the method is a control of its kind (its signal shuffled), e.g. <c>auto-shuffled</c>.</summary>
+    public bool IsControl => Learned?.IsControl == true;
 
     /// <summary>The family of <c>grid:FAMILY</c> (e.g. <c>random-affine</c>), or null.</summary>
     public string? GridFamily { get; }

@@ -8,6 +8,9 @@ public sealed record RunSummary
     /// <summary>Augmentation method.</summary>
     public required string Method { get; init; }
 
+    /// <summary>What a choosing method (<c>auto</c>) chose and then trained, e.g. <c>randaugment:2:10</c>; null for every other method.</summary>
+    public string? Chosen { get; init; }
+
     /// <summary>Classifier name.</summary>
     public required string Model { get; init; }
 

@@ -338,7 +338,7 @@ public sealed class Trainer
         {
             breakdown[phase] = seconds;
         }
-        summary = summary with { Method = _spec.Method.Text, WallSeconds = Math.Round(summary.WallSeconds + proxySeconds, 2), TimeBreakdown = breakdown };
+        summary = summary with { Method = _spec.Method.Text, Chosen = chosen, WallSeconds = Math.Round(summary.WallSeconds + proxySeconds, 2), TimeBreakdown = breakdown };
         AtomicFile.WriteAllText(_run.SummaryFile, JsonSerializer.Serialize(summary, TrainingConfig.JsonOptions));
         return summary;
     }

@@ -102,6 +102,21 @@ public class DaboTrainerTests
         Assert.True(File.Exists(temp.Combine("api", "summary.json")));
     }
 
+    [Fact]
+    public void Trains_auto_and_says_what_it_chose()
+    {
+        using var temp = new TempDirectory();
+        string data = temp.Combine("data");
+        TrainingData.WriteSeparable(data);
+        using var trained = DaboTrainer.Train(new TrainingOptions { Config = Tiny with { Dataset = data, Epochs = 4 }, Method = MethodSpec.Auto, OutputDirectory = temp.Combine("api") });
+        Assert.Equal("auto", trained.Summary.Method);
+        var selection = AutoSelection.TryRead(new Dabo.Training.Runs.RunDirectory(temp.Combine("api")))!;
+        Assert.Equal(selection.Chosen, trained.Summary.Chosen);
+        Assert.Contains(trained.Summary.Chosen, AutoKind.Candidates);
+        using var plain = DaboTrainer.Train(new TrainingOptions { Config = Tiny with { Dataset = data, Epochs = 1 }, Method = MethodSpec.None });
+        Assert.Null(plain.Summary.Chosen);
+    }
+
     private static nn.Module<Tensor, Tensor> Custom(int channels, int classes) =>
         nn.Sequential(nn.Flatten(), nn.Linear(channels * 144, 16), nn.ReLU(), nn.Linear(16, classes));
 

@@ -14,9 +14,11 @@ public class BenchCostCommandTests
         TrainingData.WriteSeparable(dir.Combine("data"));
         foreach (var method in new[] { "none", "auto" })
         {
-            var (trained, _, trainErr) = CliRunner.Run("train", "--dataset", dir.Combine("data"), "--train-size", "200", "--epochs", "4", "--batch-size", "16",
-                "--augment", method, "--out", dir.Combine(method), "--quiet");
+            var (trained, trainOut, trainErr) = CliRunner.Run("train", "--dataset", dir.Combine("data"), "--train-size", "200", "--epochs", "4", "--batch-size", "16",
+                "--augment", method, "--out", dir.Combine(method));
             Assert.True(trained == 0, trainErr);
+            // train says what auto chose, and on what grounds.
+            Assert.Equal(method == "auto", trainOut.Contains("auto chose ", StringComparison.Ordinal));
         }
 
         var (code, output, err) = CliRunner.Run("bench", "cost", dir.Combine("none"), dir.Combine("auto"));
