@@ -130,7 +130,9 @@ public sealed class Comparison
                 jobs.AddRange(MethodJobs(method));
             }
         }
-        return (jobs, searches);
+        // Long runs (learned and choosing methods: updates, proxies) start first, so that workers finish together
+        // instead of one training the longest run alone at the end; the order is the same in every process.
+        return ([.. jobs.OrderByDescending(j => RunSpec.From(j.Config).Method is { IsLearned: true } or { Chooses: true })], searches);
     }
 
     // Bad input is refused before the output directory exists (no half-made comparison to trip over).

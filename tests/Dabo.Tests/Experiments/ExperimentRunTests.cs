@@ -38,6 +38,15 @@ public class ExperimentRunTests
     }
 
     [Fact]
+    public void Long_runs_start_first_and_the_results_keep_the_given_order()
+    {
+        using var dir = new TempDirectory();
+        var comparison = new Comparison(Config(dir.Combine("data")), ["none", "auto", "standard", "learned-policy"], [0, 1], dir.Combine("cmp"));
+        Assert.Equal(["auto", "auto", "learned-policy", "learned-policy", "none", "none", "standard", "standard"], comparison.Jobs().Select(j => j.Config.Augment));
+        Assert.Equal([0, 1, 0, 1, 0, 1, 0, 1], comparison.Jobs().Select(j => j.Config.Seed));
+    }
+
+    [Fact]
     public void Report_shows_the_confusion_matrix_of_the_best_methods_first_seed()
     {
         using var dir = new TempDirectory();
