@@ -73,7 +73,7 @@ public static class SuiteHtmlReport
                 var m = c.Methods.First(x => x.Method == method);
                 string text = m.Mean is not double mean ? "–"
                     : PercentMeanStd(mean, m.Std ?? double.NaN, m.Runs.Count)
-                      + (method == SuiteMethods.Grid && m.Augment is { } a ? $" ({a})" : "")
+                      + (m.Choice is { } choice ? $" ({Html(choice)})" : "")
                       + (method == c.BestFixed ? "<br><strong>ref</strong>" : m.VsBestFixed is { } d ? "<br>Δ " + Html(SuiteReport.Difference(d)) : "");
                 html.Append($"<td>{text}</td>");
             }

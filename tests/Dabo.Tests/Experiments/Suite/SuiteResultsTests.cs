@@ -56,6 +56,20 @@ public class SuiteResultsTests
     }
 
     [Fact]
+    public void The_tables_name_the_grids_choice_and_autos_choices_over_seeds()
+    {
+        var cell = SuiteCell.Compute("d", "short", SuiteProtocol.User, 3,
+        [
+            ("none", "none", Runs(0.80, 0.82, 0.81), 0),
+            ("auto", "auto", [new(0, 0.84, 150, 1000, "a0", "randaugment:2:10"), new(1, 0.85, 150, 1000, "a1", "randaugment:1:5"), new(2, 0.83, 150, 1000, "a2", "randaugment:2:10")], 0),
+            (SuiteMethods.Grid, "randaugment:1:5", Runs(0.84, 0.84, 0.83), 600),
+        ]);
+        Assert.Equal("chose randaugment:2:10 ×2, randaugment:1:5", cell.Methods.Single(m => m.Method == "auto").Choice);
+        Assert.Equal("randaugment:1:5", cell.Methods.Single(m => m.Method == SuiteMethods.Grid).Choice);
+        Assert.Null(cell.Methods.Single(m => m.Method == "none").Choice);
+    }
+
+    [Fact]
     public void Summaries_cover_complete_cells_only_and_name_the_worst()
     {
         var complete = SuiteCell.Compute("a", "short", SuiteProtocol.User, 3,

@@ -100,7 +100,7 @@ public static class SuiteReport
         }
         int complete = cells.Count(c => c.Complete);
         sb.AppendLine();
-        sb.AppendLine(Inv, $"Cells: accuracy % mean ± std over seeds, then Δ against the cell's best fixed method (**ref**) with its 95 % interval; the grid's choice in brackets. Mean accuracy and regret (points) over the {complete} complete cell(s) of {cells.Count}. Compute: wall hours of the method's runs in this column, the grid's selection included.");
+        sb.AppendLine(Inv, $"Cells: accuracy % mean ± std over seeds, then Δ against the cell's best fixed method (**ref**) with its 95 % interval; the grid's choice and auto's choices over seeds in brackets. Mean accuracy and regret (points) over the {complete} complete cell(s) of {cells.Count}. Compute: wall hours of the method's runs in this column, the grid's selection included.");
         return sb.ToString();
     }
 
@@ -111,7 +111,7 @@ public static class SuiteReport
             return "–";
         }
         string accuracy = ResultsFiles.PercentMeanStd(mean, m.Std ?? double.NaN, m.Runs.Count);
-        string choice = m.Method == SuiteMethods.Grid && m.Augment is { } a ? $" ({a})" : "";
+        string choice = m.Choice is { } c ? $" ({c})" : "";
         string versus = m.Method == cell.BestFixed ? " **ref**" : m.VsBestFixed is { } d ? $"; Δ {Difference(d)}" : "";
         return accuracy + choice + versus;
     }

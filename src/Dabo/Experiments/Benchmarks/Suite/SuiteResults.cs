@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dabo.Methods;
 using Dabo.Training;
 using Dabo.Training.Runs;
 
@@ -10,7 +11,8 @@ namespace Dabo.Experiments.Benchmarks.Suite;
 /// <param name="WallSeconds">Wall time of the run.</param>
 /// <param name="TrainImages">Images it trained on.</param>
 /// <param name="Directory">Run directory.</param>
-public sealed record SuiteRunResult(int Seed, double TestAccuracy, double WallSeconds, int TrainImages, string Directory);
+/// <param name="Chosen">What a choosing method (<c>auto</c>) chose and trained; null for every other method.</param>
+public sealed record SuiteRunResult(int Seed, double TestAccuracy, double WallSeconds, int TrainImages, string Directory, string? Chosen = null);
 
 /// <summary>One configuration of the grid's selection in a cell.</summary>
 /// <param name="Augment">The configuration (<c>randaugment:N:M</c>).</param>
@@ -32,6 +34,15 @@ public sealed record SuiteMethodCell(string Method, string? Augment, IReadOnlyLi
 {
     /// <summary>Mean wall seconds of its runs (the grid's selection excluded).</summary>
     public double WallSecondsPerRun => Runs.Count == 0 ? 0 : Runs.Average(r => r.WallSeconds);
+
+    /// <summary>
+    /// What the method chose, for the tables: the grid's configuration, or a choosing method's choices over its seeds
+    /// (e.g. <c>chose randaugment:2:10 ×2, none</c>); null for any other method, and while the grid's choice is pending.
+    /// </summary>
+    public string? Choice => Method == SuiteMethods.Grid ? Augment
+        : Runs.Any(r => r.Chosen is not null)
+            ? "chose " + string.Join(", ", Runs.Where(r => r.Chosen is not null).GroupBy(r => r.Chosen).Select(g => g.Count() > 1 ? $"{g.Key} ×{g.Count()}" : g.Key))
+            : null;
 }
 
 /// <summary>A cell (dataset × schedule) in one column (protocol).</summary>
@@ -152,7 +163,9 @@ public sealed record SuiteResults(string Command, string Date, IReadOnlyDictiona
                 return null;
             }
             var s = new RunDirectory(job.Directory).LoadSummary()!;
-            return new SuiteRunResult(seed, s.TestAccuracy, s.WallSeconds, s.TrainImages, job.Directory);
+            // Runs written before summary.json recorded the choice still have their selection.json.
+            var chosen = s.Chosen ?? AutoSelection.TryRead(new RunDirectory(job.Directory))?.Chosen;
+            return new SuiteRunResult(seed, s.TestAccuracy, s.WallSeconds, s.TrainImages, job.Directory, chosen);
         }
         var methods = new List<(string, string?, IReadOnlyList<SuiteRunResult>, double)>();
         List<SuiteGridEntry>? grid = null;
