@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.Text;
 using Dabo.Experiments;
 using Dabo.IO;
-using Dabo.Methods;
-using Dabo.Training.Runs;
 using ScottPlot;
 using static Dabo.Reporting.ReportFormat;
 
@@ -112,17 +110,17 @@ public static class HtmlReport
     private static void AutoChoices(StringBuilder html, ComparisonResults r)
     {
         var lines = r.Methods
-            .SelectMany(m => m.RunDirectories.Select(d => (m.Method, Seed: Path.GetFileName(d), Selection: AutoSelection.TryRead(new RunDirectory(d)))))
-            .Where(x => x.Selection is not null)
+            .SelectMany(m => m.RunDirectories.Select(d => (Seed: Path.GetFileName(d), Choice: RunChoice.Describe(d, m.Method))))
+            .Where(x => x.Choice is not null)
             .ToList();
         if (lines.Count == 0)
         {
             return;
         }
         html.Append("<h2>What auto chose</h2>\n<ul class=\"choices\">\n");
-        foreach (var (method, seed, selection) in lines)
+        foreach (var (seed, choice) in lines)
         {
-            html.Append($"<li>{Html(seed)}: {Html(selection!.Describe(method, MethodSpec.Parse(method).IsControl))}</li>\n");
+            html.Append($"<li>{Html(seed)}: {Html(choice!)}</li>\n");
         }
         html.Append("</ul>\n");
     }

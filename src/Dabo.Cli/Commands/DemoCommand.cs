@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using Dabo.Experiments;
-using Dabo.Methods;
 using Dabo.Training;
-using Dabo.Training.Runs;
 using Spectre.Console.Cli;
 
 namespace Dabo.Cli.Commands;
@@ -88,13 +86,9 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             ReportWriter.Write(results, settings.Out);
             CompareCommand.Show(results);
             Console.WriteLine(Verdict.Describe(results, Verdict.TestImages(results)));
-            foreach (var method in results.Methods)
+            foreach (var choice in results.Methods.SelectMany(m => m.RunDirectories.Select(d => RunChoice.Describe(d, m.Method))).OfType<string>())
             {
-                var selections = method.RunDirectories.Select(d => AutoSelection.TryRead(new RunDirectory(d))).OfType<AutoSelection>();
-                foreach (var selection in selections)
-                {
-                    Console.WriteLine(selection.Describe(method.Method, MethodSpec.Parse(method.Method).IsControl));
-                }
+                Console.WriteLine(choice);
             }
             var grids = methods.Select(m => Path.Combine(settings.Out, "runs", m, "seed-0", "augment.png")).Where(File.Exists);
             Console.WriteLine($"report: {Path.Combine(settings.Out, "report.html")}; augmentation grids: {string.Join(", ", grids)}");

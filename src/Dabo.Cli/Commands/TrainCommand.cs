@@ -1,9 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using Dabo.Experiments;
 using Dabo.IO;
-using Dabo.Methods;
 using Dabo.Training;
-using Dabo.Training.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -55,9 +54,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
                 {
                     Console.WriteLine($"time: {RunTimes.Describe(breakdown, summary.WallSeconds)}");
                 }
-                if (AutoSelection.TryRead(new RunDirectory(settings.Out)) is { } selection)
+                if (RunChoice.Describe(settings.Out, summary.Method) is { } choice)
                 {
-                    Console.WriteLine(selection.Describe(summary.Method, MethodSpec.Parse(summary.Method).IsControl));
+                    Console.WriteLine(choice);
                 }
             }
             return 0;
