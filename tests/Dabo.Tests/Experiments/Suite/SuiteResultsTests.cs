@@ -118,6 +118,39 @@ public class SuiteResultsTests
         Assert.DoesNotContain(SuiteMethodSummary.Over([cell], ["none", "learned-policy"], SuiteProtocol.User), s => s.Cells > 0);
     }
 
+    [Fact]
+    public void Label_gains_pair_each_methods_own_runs_across_the_columns_and_skip_shared_ones()
+    {
+        static IReadOnlyList<SuiteRunResult> In(string column, params double[] accuracies) =>
+            [.. accuracies.Select((a, seed) => new SuiteRunResult(seed, a, 10, 1000, $"{column}-{seed}"))];
+        var user = SuiteCell.Compute("d", "short", SuiteProtocol.User, 3,
+        [
+            ("none", "none", In("all", 0.82, 0.84, 0.83), 0),
+            ("learned-policy", "learned-policy", In("holdout", 0.80, 0.81, 0.79), 0),
+            ("trivialaugment", "trivialaugment", In("all-ta", 0.85, 0.86), 0),
+        ]);
+        var split = SuiteCell.Compute("d", "short", SuiteProtocol.Split, 3,
+        [
+            ("none", "none", In("split", 0.80, 0.83, 0.83), 0),
+            ("learned-policy", "learned-policy", In("holdout", 0.80, 0.81, 0.79), 0), // the same runs: no pair
+            ("trivialaugment", "trivialaugment", In("split-ta", 0.84, 0.87, 0.90), 0),
+        ]);
+        var other = SuiteCell.Compute("e", "short", SuiteProtocol.User, 3, [("none", "none", In("e", 0.5, 0.5, 0.5), 0)]);
+
+        var gains = SuiteLabelGain.Over([user, other, split]);
+
+        Assert.Equal(["none", "trivialaugment"], gains.Select(g => g.Method));
+        var none = gains.Single(g => g.Method == "none").Difference;
+        Assert.Equal(3, none.Seeds);
+        Assert.Equal((0.02 + 0.01 + 0.0) / 3, none.Mean, 12); // 0.82 − 0.80, 0.84 − 0.83, 0.83 − 0.83
+        double half = 4.3027 * 0.01 / Math.Sqrt(3); // s of (0.02, 0.01, 0) is 0.01
+        Assert.Equal(none.Mean - half, none.Low!.Value, 9);
+        var ta = gains.Single(g => g.Method == "trivialaugment");
+        Assert.Equal("d/short", ta.Cell);
+        Assert.Equal(2, ta.Difference.Seeds); // the user column has seeds 0 and 1 only
+        Assert.Equal((0.01 - 0.01) / 2, ta.Difference.Mean, 12);
+    }
+
     [Theory]
     [InlineData(1, 12.7062)]
     [InlineData(2, 4.3027)]
@@ -168,7 +201,11 @@ public class SuiteResultsTests
         Assert.Contains("| none | 70.50 ± 0.71; Δ -5.00 [", markdown, StringComparison.Ordinal);
         Assert.Contains("randaugment:2:5", markdown, StringComparison.Ordinal);
         Assert.Contains("\"best_fixed\": \"trivialaugment\"", File.ReadAllText(dir.Combine("out", "results.json")), StringComparison.Ordinal);
+        // Every user-column run of a fixed method is 0.10 above its 800/200 twin; learned-policy shares its runs.
+        Assert.Contains("| none | +10.00 [+10.00, +10.00] | +10.00 (1 cell) |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain(results.LabelGains, g => g.Method == "learned-policy");
         string html = File.ReadAllText(dir.Combine("out", "report.html"));
+        Assert.Contains("What the held-out labels are worth", html, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.Contains("800/200 protocol", html, StringComparison.Ordinal);
     }

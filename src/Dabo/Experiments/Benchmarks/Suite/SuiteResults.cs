@@ -132,6 +132,9 @@ public sealed record SuiteMethodSummary(string Method, SuiteProtocol Protocol, i
 public sealed record SuiteResults(string Command, string Date, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<string> Methods, IReadOnlyList<int> Seeds,
     IReadOnlyList<SuiteCell> Cells, IReadOnlyList<SuiteMethodSummary> Summaries, int RunsFinished, int RunsPlanned, double WallSeconds)
 {
+    /// <summary>What every labelled image gains each method over 80 % of them, per cell (user protocol − 800/200, paired).</summary>
+    public IReadOnlyList<SuiteLabelGain> LabelGains { get; } = SuiteLabelGain.Over(Cells);
+
     /// <summary>Reads the plan's finished runs and computes the results.</summary>
     public static SuiteResults Collect(SuitePlan plan, string command)
     {
