@@ -86,6 +86,7 @@ public static class SuiteHtmlReport
             html.Append(FormattableString.Invariant($"<th>{Html(c.Name)}{(c.Complete ? "" : " (incomplete)")}</th>"));
         }
         html.Append("<th>mean accuracy (%)</th><th>mean regret (pp)</th><th>worst regret (pp)</th><th>compute</th></tr>\n");
+        int full = SuiteReport.SummarizedCells(results, protocol);
         for (int i = 0; i < results.Methods.Count; i++)
         {
             string method = results.Methods[i];
@@ -101,8 +102,9 @@ public static class SuiteHtmlReport
             }
             var s = results.Summaries.First(x => x.Method == method && x.Protocol == protocol);
             string Optional(double? v) => v is double x ? (x * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–";
-            html.Append(FormattableString.Invariant($"<td>{Optional(s.MeanAccuracy)}</td><td>{Optional(s.MeanRegret)}</td><td>{Optional(s.WorstRegret)}</td><td>{Duration(s.WallSecondsTotal)}</td></tr>\n"));
+            string scope = s.Cells > 0 && s.Cells < full ? FormattableString.Invariant($" ({s.Cells} of {full} cells)") : "";
+            html.Append(FormattableString.Invariant($"<td>{Optional(s.MeanAccuracy)}{scope}</td><td>{Optional(s.MeanRegret)}</td><td>{Optional(s.WorstRegret)}</td><td>{Duration(s.WallSecondsTotal)}</td></tr>\n"));
         }
-        html.Append(FormattableString.Invariant($"</table>\n<p class=\"note\">Test accuracy %, mean ± std over seeds; Δ: paired difference against the cell's best fixed method (ref), points, 95 % t-interval over seeds. Regret = max(0, best fixed − method), over the {cells.Count(c => c.Complete)} complete cell(s). Compute: wall time of the method's runs in this column, the grid's selection included.</p>\n"));
+        html.Append(FormattableString.Invariant($"</table>\n<p class=\"note\">Test accuracy %, mean ± std over seeds; Δ: paired difference against the cell's best fixed method (ref), points, 95 % t-interval over seeds. Regret = max(0, best fixed − method). {Html(SuiteReport.SummaryScope(results, protocol))} Compute: wall time of the method's runs in this column, the grid's selection included.</p>\n"));
     }
 }

@@ -105,6 +105,38 @@ public class SuiteResultsTests
     }
 
     [Fact]
+    public void A_method_not_run_in_a_cell_does_not_hold_back_the_others_summaries()
+    {
+        var cell = SuiteCell.Compute("a", "short", SuiteProtocol.Split, 3,
+        [
+            ("none", "none", Runs(0.80, 0.82, 0.81), 0),
+            ("trivialaugment", "trivialaugment", Runs(0.83, 0.84, 0.85), 0),
+            ("uniform-policy", "uniform-policy", Runs(0.70, 0.71, 0.72), 0),
+            ("auto", "auto", [], 0),
+            ("learned-policy", "learned-policy", Runs(0.82), 0),
+        ]);
+        var noReference = SuiteCell.Compute("b", "short", SuiteProtocol.Split, 3,
+        [
+            ("none", "none", Runs(0.80, 0.82), 0),
+            ("trivialaugment", "trivialaugment", Runs(0.83, 0.84, 0.85), 0),
+            ("uniform-policy", "uniform-policy", Runs(0.70, 0.71, 0.72), 0),
+            ("auto", "auto", [], 0),
+            ("learned-policy", "learned-policy", Runs(0.82, 0.8, 0.8), 0),
+        ]);
+        Assert.False(cell.Complete);
+        Assert.True(cell.IsCompleteFor("uniform-policy"));
+        Assert.False(cell.IsCompleteFor("auto"));
+        Assert.False(cell.IsCompleteFor("learned-policy"));
+        Assert.False(noReference.IsCompleteFor("uniform-policy")); // none has 2 of 3 seeds: its regret could still change
+        var summaries = SuiteMethodSummary.Over([cell, noReference], ["none", "uniform-policy", "auto", "learned-policy"], SuiteProtocol.Split);
+        var uniform = summaries.Single(s => s.Method == "uniform-policy");
+        Assert.Equal(1, uniform.Cells);
+        Assert.Equal(0.84 - 0.71, uniform.MeanRegret!.Value, 12);
+        Assert.Equal(0, summaries.Single(s => s.Method == "auto").Cells);
+        Assert.Null(summaries.Single(s => s.Method == "learned-policy").MeanAccuracy);
+    }
+
+    [Fact]
     public void A_cell_without_a_fixed_method_yet_has_no_reference_and_no_regret()
     {
         var cell = SuiteCell.Compute("d", "short", SuiteProtocol.User, 3,

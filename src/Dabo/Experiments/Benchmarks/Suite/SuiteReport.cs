@@ -83,6 +83,7 @@ public static class SuiteReport
         var sb = new StringBuilder();
         sb.AppendLine("| method | " + string.Join(" | ", cells.Select(c => c.Complete ? c.Name : c.Name + " (incomplete)")) + " | mean acc | mean regret | worst regret | s / run | compute h |");
         sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", cells.Count + 5)));
+        int full = SummarizedCells(results, protocol);
         foreach (var method in results.Methods)
         {
             var summary = results.Summaries.First(s => s.Method == method && s.Protocol == protocol);
@@ -95,18 +96,25 @@ public static class SuiteReport
                 row.Add(Entry(cell, m));
             }
             string Optional(double? v, Func<double, string> f) => v is double x ? f(x) : "–";
-            row.Add(Optional(summary.MeanAccuracy, ResultsFiles.Percent));
+            row.Add(Optional(summary.MeanAccuracy, v => ResultsFiles.Percent(v) + (summary.Cells < full ? $" ({summary.Cells} of {full} cells)" : "")));
             row.Add(Optional(summary.MeanRegret, v => (v * 100).ToString("F2", Inv)));
             row.Add(Optional(summary.WorstRegret, v => (v * 100).ToString("F2", Inv)));
             row.Add(perRun.Count > 0 ? perRun.Average().ToString("F0", Inv) : "–");
             row.Add((summary.WallSecondsTotal / 3600).ToString("F2", Inv));
             sb.AppendLine("| " + string.Join(" | ", row) + " |");
         }
-        int complete = cells.Count(c => c.Complete);
         sb.AppendLine();
-        sb.AppendLine(Inv, $"Cells: accuracy % mean ± std over seeds, then Δ against the cell's best fixed method (**ref**) with its 95 % interval; the grid's choice and auto's choices over seeds in brackets. Mean accuracy and regret (points) over the {complete} complete cell(s) of {cells.Count}. Compute: wall hours of the method's runs in this column, the grid's selection included.");
+        sb.AppendLine(Inv, $"Cells: accuracy % mean ± std over seeds, then Δ against the cell's best fixed method (**ref**) with its 95 % interval; the grid's choice and auto's choices over seeds in brackets. {SummaryScope(results, protocol)} Compute: wall hours of the method's runs in this column, the grid's selection included.");
         return sb.ToString();
     }
+
+    /// <summary>The most cells any method of the column is summarized over.</summary>
+    public static int SummarizedCells(SuiteResults results, SuiteProtocol protocol) =>
+        results.Summaries.Where(s => s.Protocol == protocol).Select(s => s.Cells).DefaultIfEmpty(0).Max();
+
+    /// <summary>Which cells the mean accuracy and regret of a column cover, one sentence.</summary>
+    public static string SummaryScope(SuiteResults results, SuiteProtocol protocol) => string.Create(Inv,
+        $"Mean accuracy and regret (points) over the cells where the method and the three fixed methods have every seed: {SummarizedCells(results, protocol)} of {results.Cells.Count(c => c.Protocol == protocol)}, fewer where marked; a method without a mean has no such cell.");
 
     /// <summary>
     /// The paired gain of training on every labelled image instead of 80 % of them: a row per method with runs

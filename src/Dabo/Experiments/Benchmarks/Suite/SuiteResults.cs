@@ -49,15 +49,23 @@ public sealed record SuiteMethodCell(string Method, string? Augment, IReadOnlyLi
 /// <param name="Dataset">Dataset.</param>
 /// <param name="Schedule">Schedule.</param>
 /// <param name="Protocol">Column.</param>
+/// <param name="Seeds">Seeds every method should have.</param>
 /// <param name="BestFixed">The best of none, TrivialAugment and RandAugment by mean test accuracy; null when none of them has a run.</param>
 /// <param name="Complete">Whether every method has a run at every seed.</param>
 /// <param name="Methods">The methods, in the plan's order.</param>
 /// <param name="Grid">The grid's selection; null when the grid is not among the methods.</param>
-public sealed record SuiteCell(string Dataset, string Schedule, SuiteProtocol Protocol, string? BestFixed, bool Complete,
+public sealed record SuiteCell(string Dataset, string Schedule, SuiteProtocol Protocol, int Seeds, string? BestFixed, bool Complete,
     IReadOnlyList<SuiteMethodCell> Methods, IReadOnlyList<SuiteGridEntry>? Grid)
 {
     /// <summary>The cell's name, <c>dataset/schedule</c>.</summary>
     public string Name => $"{Dataset}/{Schedule}";
+
+    /// <summary>
+    /// Whether <paramref name="method"/> can be summarized here: it and the fixed methods its regret is measured
+    /// against have every seed (another method still running, or not run in this column, does not hold it back).
+    /// </summary>
+    public bool IsCompleteFor(string method) => BestFixed is not null && Methods.Any(m => m.Method == method)
+        && Methods.Where(m => m.Method == method || SuiteMethods.Reference.Contains(m.Method)).All(m => m.Runs.Count == Seeds);
 
     /// <summary>
     /// Computes a cell from each method's finished runs. A method's <c>ExtraSeconds</c> add compute it
@@ -80,14 +88,14 @@ public sealed record SuiteCell(string Dataset, string Schedule, SuiteProtocol Pr
             cells.Add(new SuiteMethodCell(method, augment, runs, mean, std, difference, regret, runs.Sum(r => r.WallSeconds) + extra));
         }
         bool complete = methods.All(m => m.Runs.Count == seeds);
-        return new SuiteCell(dataset, schedule, protocol, reference.Method, complete, cells, grid);
+        return new SuiteCell(dataset, schedule, protocol, seeds, reference.Method, complete, cells, grid);
     }
 }
 
-/// <summary>A method over the complete cells of a column.</summary>
+/// <summary>A method over the cells of a column where it and the fixed methods have every seed.</summary>
 /// <param name="Method">Method.</param>
 /// <param name="Protocol">Column.</param>
-/// <param name="Cells">Complete cells it was summarized over.</param>
+/// <param name="Cells">Cells it was summarized over (<see cref="SuiteCell.IsCompleteFor"/>).</param>
 /// <param name="MeanAccuracy">Mean over those cells of its mean test accuracy.</param>
 /// <param name="MeanRegret">Mean regret over them.</param>
 /// <param name="WorstRegret">Largest regret.</param>
@@ -97,13 +105,12 @@ public sealed record SuiteCell(string Dataset, string Schedule, SuiteProtocol Pr
 public sealed record SuiteMethodSummary(string Method, SuiteProtocol Protocol, int Cells, double? MeanAccuracy, double? MeanRegret, double? WorstRegret,
     string? WorstCell, double WallSecondsTotal, int Runs)
 {
-    /// <summary>Summaries of every method over the complete cells of one column.</summary>
+    /// <summary>Summaries of every method over the cells of one column where it and the fixed methods have every seed.</summary>
     public static IReadOnlyList<SuiteMethodSummary> Over(IReadOnlyList<SuiteCell> column, IReadOnlyList<string> methods, SuiteProtocol protocol)
     {
-        var complete = column.Where(c => c.Complete && c.BestFixed is not null).ToList();
         return [.. methods.Select(method =>
         {
-            var own = complete.Select(c => (Cell: c, Entry: c.Methods.First(m => m.Method == method))).ToList();
+            var own = column.Where(c => c.IsCompleteFor(method)).Select(c => (Cell: c, Entry: c.Methods.First(m => m.Method == method))).ToList();
             var all = column.Select(c => c.Methods.FirstOrDefault(m => m.Method == method)).Where(m => m is not null).ToList();
             var worst = own.Count > 0 ? own.MaxBy(x => x.Entry.Regret!.Value) : default;
             return new SuiteMethodSummary(method, protocol, own.Count,
