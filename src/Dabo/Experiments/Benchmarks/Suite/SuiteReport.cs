@@ -60,7 +60,7 @@ public static class SuiteReport
             sb.Append(Table(results, protocol));
         }
         sb.AppendLine();
-        sb.AppendLine("## What the held-out labels are worth (user protocol − 800/200)");
+        sb.AppendLine("## " + LabelGainTitle);
         sb.AppendLine();
         sb.Append(LabelGainTable(results));
         sb.AppendLine();
@@ -116,16 +116,21 @@ public static class SuiteReport
     public static string SummaryScope(SuiteResults results, SuiteProtocol protocol) => string.Create(Inv,
         $"Mean accuracy and regret (points) over the cells where the method and the three fixed methods have every seed: {SummarizedCells(results, protocol)} of {results.Cells.Count(c => c.Protocol == protocol)}, fewer where marked; a method without a mean has no such cell.");
 
+    /// <summary>Title of the label-gain table, in <c>results.md</c> and <c>report.html</c>.</summary>
+    public const string LabelGainTitle = "What the held-out labels are worth (user protocol − 800/200)";
+
+    /// <summary>What the label-gain table shows, one paragraph.</summary>
+    public static string LabelGainNote(SuiteResults results) => string.Create(Inv,
+        $"Test accuracy points gained by training on all labelled images instead of 80 % of them (user protocol − 800/200), same seeds, subsets and initial weights, with a 95 % t-interval over seeds: what a method that holds 20 % out for validation must make up. A method whose runs are the same in both columns (it holds 20 % out in both) is not listed. Mean over the cells with all {results.Seeds.Count} seeds.");
+
     /// <summary>
-    /// The paired gain of training on every labelled image instead of 80 % of them: a row per method with runs
-    /// in both columns, a column per cell, then the mean over the cells where it has every seed.
+    /// The label-gain table's rows: each method with runs in both columns, its paired gain per cell of the user
+    /// column (<c>–</c> where it has none), then its mean over the cells where it has every seed.
     /// </summary>
-    public static string LabelGainTable(SuiteResults results)
+    public static IReadOnlyList<(string Method, IReadOnlyList<string> Cells, string Mean)> LabelGainRows(SuiteResults results)
     {
         var cells = results.Cells.Where(c => c.Protocol == SuiteProtocol.User).Select(c => c.Name).ToList();
-        var sb = new StringBuilder();
-        sb.AppendLine("| method | " + string.Join(" | ", cells) + " | mean |");
-        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", cells.Count + 1)));
+        var rows = new List<(string, IReadOnlyList<string>, string)>();
         foreach (var method in results.Methods)
         {
             var gains = results.LabelGains.Where(g => g.Method == method).ToDictionary(g => g.Cell);
@@ -135,10 +140,23 @@ public static class SuiteReport
             }
             var full = gains.Values.Where(g => g.Difference.Seeds == results.Seeds.Count).ToList();
             string mean = full.Count > 0 ? $"{Points(full.Average(g => g.Difference.Mean))} ({full.Count} cell{(full.Count == 1 ? "" : "s")})" : "–";
-            sb.AppendLine("| " + method + " | " + string.Join(" | ", cells.Select(c => gains.TryGetValue(c, out var g) ? Difference(g.Difference) : "–")) + " | " + mean + " |");
+            rows.Add((method, [.. cells.Select(c => gains.TryGetValue(c, out var g) ? Difference(g.Difference) : "–")], mean));
+        }
+        return rows;
+    }
+
+    /// <summary>The paired gain of training on every labelled image instead of 80 % of them, as a Markdown table and its note.</summary>
+    public static string LabelGainTable(SuiteResults results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| method | " + string.Join(" | ", results.Cells.Where(c => c.Protocol == SuiteProtocol.User).Select(c => c.Name)) + " | mean |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", results.Cells.Count(c => c.Protocol == SuiteProtocol.User) + 1)));
+        foreach (var (method, cells, mean) in LabelGainRows(results))
+        {
+            sb.AppendLine("| " + method + " | " + string.Join(" | ", cells) + " | " + mean + " |");
         }
         sb.AppendLine();
-        sb.AppendLine(Inv, $"Test accuracy points gained by training on all labelled images instead of 80 % of them (user protocol − 800/200), same seeds, subsets and initial weights, with a 95 % t-interval over seeds: what a method that holds 20 % out for validation must make up. A method whose runs are the same in both columns (it holds 20 % out in both) is not listed. Mean over the cells with all {results.Seeds.Count} seeds.");
+        sb.AppendLine(LabelGainNote(results));
         return sb.ToString();
     }
 

@@ -171,8 +171,9 @@ public sealed record SuiteLabelGain(string Method, string Dataset, string Schedu
 }
 
 /// <summary>
-/// Everything <c>bench suite</c> reports: each cell in both columns, the per-method summaries over
-/// complete cells, and the compute spent. Runs still missing leave their cells incomplete (shown, not summarized).
+/// Everything <c>bench suite</c> reports: each cell in both columns, the per-method summaries (over the cells
+/// where the method and the fixed methods have every seed), what the held-out labels are worth, and the compute
+/// spent. Runs still missing leave their cells incomplete (shown, summarized only where those have every seed).
 /// </summary>
 /// <param name="Command">The command that produced it.</param>
 /// <param name="Date">When (UTC).</param>
@@ -180,7 +181,7 @@ public sealed record SuiteLabelGain(string Method, string Dataset, string Schedu
 /// <param name="Methods">Methods, in order.</param>
 /// <param name="Seeds">Seeds.</param>
 /// <param name="Cells">Every cell of both columns (user protocol first).</param>
-/// <param name="Summaries">Per method and column, over complete cells.</param>
+/// <param name="Summaries">Per method and column, over the cells where it and the fixed methods have every seed.</param>
 /// <param name="RunsFinished">Finished runs of the plan.</param>
 /// <param name="RunsPlanned">Runs of the plan (pending grid choices included).</param>
 /// <param name="WallSeconds">Wall time of all finished runs, each run once.</param>
